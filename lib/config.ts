@@ -1,0 +1,91 @@
+/**
+ * The one configuration module. Every process (web server, worker, simulator, scripts) reads its
+ * settings from here; each variable is validated with zod and a bad one produces a single line that
+ * names it.
+ */
+import { z } from 'zod';
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const topicName = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be 1-249 characters of letters, digits, ".", "_" or "-"');
+
+const brokerList = z
+  .string()
+  .transform((s) => s.split(',').map((b) => b.trim()).filter((b) => b.length > 0))
+  .pipe(
+    z
+      .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'each broker must look like host:port'))
+      .min(1, 'needs at least one host:port'),
+  );
+
+const postgresUrl = z
+  .string()
+  .refine((s) => {
+    try {
+      const u = new URL(s);
+      return u.protocol === 'postgresql:' || u.protocol === 'postgres:';
+    } catch {
+      return false;
+    }
+  }, 'must be a postgresql:// URL');
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: int(1, 65535).default(3000),
+  DATABASE_URL: postgresUrl.default('postgresql://postgres@127.0.0.1:5432/clickstream'),
+  KAFKA_BROKERS: brokerList.default(['127.0.0.1:9092']),
+  KAFKA_CLIENT_ID: z.string().min(1).default('clickstream'),
+  KAFKA_VERSION: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a version like 4.4.0').default('4.4.0'),
+  TOPIC_EVENTS: topicName.default('clickstream.events'),
+  TOPIC_DLQ: topicName.default('clickstream.events.dlq'),
+  TOPIC_LATE: topicName.default('clickstream.events.late'),
+  EVENTS_PARTITIONS: int(1, 1000).default(6),
+  WORKER_GROUP_ID: z.string().min(1).default('clickstream-worker'),
+  WINDOW_SIZE_MS: int(1000, 86_400_000).default(60_000),
+  OUT_OF_ORDERNESS_MS: int(0, 86_400_000).default(5_000),
+  ALLOWED_LATENESS_MS: int(0, 7 * 86_400_000).default(600_000),
+  MAX_FUTURE_MS: int(0, 86_400_000).default(300_000),
+  WORKER_METRICS_PORT: int(0, 65535).default(9464),
+  SIMULATOR_RATE: int(1, 100_000).default(20),
+  SIMULATOR_USERS: int(1, 1_000_000).default(500),
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  DATA_DIR: z.string().min(1).default('.data'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Variables whose values never appear in messages. */
+const SECRET_VARIABLES = new Set(['ADMIN_TOKEN', 'DATABASE_URL']);
+
+/** A configuration problem, with a message fit to print as the only line of output. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Validates an environment; empty strings count as unset so `FOO= cmd` falls back to the default. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => k in configSchema.shape && v !== undefined && v !== ''),
+  );
+  const result = configSchema.safeParse(cleaned);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const name = String(issue?.path[0] ?? 'environment');
+    const value = env[name];
+    throw new ConfigError(
+      `invalid configuration: ${name}=${JSON.stringify(SECRET_VARIABLES.has(name) ? '<hidden>' : value)}: ${issue?.message ?? 'is not valid'}`,
+    );
+  }
+  return result.data;
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, read once from process.env. */
+export function config(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

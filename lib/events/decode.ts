@@ -1,0 +1,68 @@
+/**
+ * Decoding and validating raw Kafka message values. Never throws: the result is either the event
+ * (with its time in epoch milliseconds, UTC) or a reason that names the field.
+ */
+import type { z } from 'zod';
+import { eventSchemas, isEventType, EVENT_TYPES, type ClickstreamEvent } from './schemas';
+import { parseTimestamp } from './timestamp';
+
+/** Larger messages are rejected before parsing: a real event is a few hundred bytes. */
+export const MAX_EVENT_BYTES = 64 * 1024;
+
+export type ValidEvent = ClickstreamEvent & { eventTimeMs: number };
+
+export type DecodeResult = { ok: true; event: ValidEvent } | { ok: false; reason: string };
+
+export interface DecodeOptions {
+  /** The wall clock, for the far-future check. */
+  nowMs: number;
+  /** Events more than this far ahead of nowMs are invalid. */
+  maxFutureMs: number;
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  const field = issue.path.length > 0 ? issue.path.join('.') : 'event';
+  return `${field}: ${issue.message}`;
+}
+
+/** Validates a parsed JSON value. */
+export function validateEvent(value: unknown, options: DecodeOptions): DecodeResult {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, reason: `event: must be a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}` };
+  }
+  const type = (value as { eventType?: unknown }).eventType;
+  if (type === undefined) return { ok: false, reason: 'eventType: is required' };
+  if (!isEventType(type)) {
+    return { ok: false, reason: `eventType: unknown event type ${JSON.stringify(type).slice(0, 64)}; expected one of ${EVENT_TYPES.join(', ')}` };
+  }
+  const parsed = eventSchemas[type].safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, reason: issue ? describe(issue) : 'event: is not valid' };
+  }
+  const event = parsed.data as ClickstreamEvent;
+  const eventTimeMs = parseTimestamp(event.timestamp) as number; // checked by the schema
+  if (eventTimeMs > options.nowMs + options.maxFutureMs) {
+    return { ok: false, reason: `timestamp: ${event.timestamp} is more than ${Math.round(options.maxFutureMs / 1000)} s ahead of the wall clock` };
+  }
+  return { ok: true, event: { ...event, eventTimeMs } };
+}
+
+/** Decodes a raw Kafka message value (UTF-8 JSON). */
+export function decodeEvent(bytes: Uint8Array | null | undefined, options: DecodeOptions): DecodeResult {
+  if (!bytes || bytes.length === 0) return { ok: false, reason: 'message: is empty' };
+  if (bytes.length > MAX_EVENT_BYTES) return { ok: false, reason: `message: is ${bytes.length} bytes, more than the ${MAX_EVENT_BYTES} allowed` };
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return { ok: false, reason: 'message: is not UTF-8 text' };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, reason: `message: is not valid JSON (${(err as Error).message.slice(0, 120)})` };
+  }
+  return validateEvent(value, options);
+}

@@ -1,0 +1,64 @@
+/**
+ * The clickstream event types: one zod schema per type in a registry, with the TypeScript types
+ * inferred from it. This is the only place to add an event type (plus its generator in
+ * simulator/generators.ts).
+ */
+import { z } from 'zod';
+import { parseTimestamp } from './timestamp';
+
+/** userIds are what the API and URLs accept too: 1-128 characters from this set. */
+export const USER_ID_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
+export const userIdSchema = z
+  .string({ error: 'must be a string' })
+  .regex(USER_ID_PATTERN, 'must be 1-128 characters of letters, digits, ".", "_", ":", "@" or "-"');
+
+const MAX_SESSION_DURATION = 86_400;
+const id = (what: string) => z.string({ error: 'must be a string' }).min(1, `${what} must not be empty`).max(128, 'must be at most 128 characters');
+
+const base = z.object({
+  timestamp: z
+    .string({ error: 'must be an ISO-8601 string' })
+    .refine((t) => parseTimestamp(t) !== undefined, 'must be an ISO-8601 date-time such as 2023-09-25T14:30:00Z'),
+  userId: userIdSchema,
+  sessionDuration: z
+    .number({ error: 'must be a number of seconds' })
+    .int('must be whole seconds')
+    .min(0, 'must not be negative')
+    .max(MAX_SESSION_DURATION, `must be at most ${MAX_SESSION_DURATION} seconds`),
+  sessionId: id('sessionId').optional(),
+  page: z.string({ error: 'must be a string' }).max(2048, 'must be at most 2048 characters').optional(),
+  productId: id('productId').optional(),
+});
+
+const withProduct = base.extend({ productId: id('productId') });
+
+export const eventSchemas = {
+  pageView: base.extend({ eventType: z.literal('pageView') }),
+  click: base
+    .extend({
+      eventType: z.literal('click'),
+      /** What was clicked; a click on a product must name it. */
+      target: z.enum(['product', 'link', 'button', 'banner']).optional(),
+    })
+    .refine((e) => e.target !== 'product' || e.productId !== undefined, { path: ['productId'], message: 'is required on a click on a product' }),
+  search: base.extend({ eventType: z.literal('search'), searchQuery: z.string({ error: 'must be a string' }).max(512, 'must be at most 512 characters').optional() }),
+  addToCart: withProduct.extend({ eventType: z.literal('addToCart') }),
+  removeFromCart: withProduct.extend({ eventType: z.literal('removeFromCart') }),
+  purchase: withProduct.extend({
+    eventType: z.literal('purchase'),
+    amount: z.number({ error: 'must be a number' }).nonnegative('must not be negative').max(1e9, 'must be at most 1e9').optional(),
+  }),
+  login: base.extend({ eventType: z.literal('login') }),
+  logout: base.extend({ eventType: z.literal('logout') }),
+} as const;
+
+export type EventType = keyof typeof eventSchemas;
+export const EVENT_TYPES = Object.keys(eventSchemas).sort() as EventType[];
+
+/** An event as it travels on the wire (JSON in Kafka), by type. */
+export type ClickstreamEventOf<T extends EventType> = z.infer<(typeof eventSchemas)[T]>;
+export type ClickstreamEvent = { [T in EventType]: ClickstreamEventOf<T> }[EventType];
+
+export function isEventType(value: unknown): value is EventType {
+  return typeof value === 'string' && Object.hasOwn(eventSchemas, value);
+}

@@ -1,0 +1,38 @@
+/**
+ * Strict ISO-8601 date-times for event timestamps. Without an offset a timestamp means UTC (the
+ * seed event `2023-09-25T14:30:00` is 14:30 UTC); with `Z` or `±hh:mm` it is converted to UTC.
+ * Impossible dates such as February 31st are rejected instead of rolling over.
+ */
+
+const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+/** Epoch milliseconds in UTC, or undefined when the text is not a valid ISO-8601 date-time. */
+export function parseTimestamp(text: string): number | undefined {
+  const m = ISO.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s = '0', frac = '', zone = 'Z'] = m;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = Number(h);
+  const minute = Number(mi);
+  const second = Number(s);
+  if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return undefined;
+  const utc = Date.UTC(year, month - 1, day, hour, minute, second, Number(frac.padEnd(3, '0').slice(0, 3)));
+  if (new Date(utc).getUTCDate() !== day) return undefined; // day 0, or past the end of the month
+  return utc - offsetMinutes(zone) * 60_000;
+}
+
+function offsetMinutes(zone: string): number {
+  if (zone.toUpperCase() === 'Z') return 0;
+  const sign = zone.startsWith('-') ? -1 : 1;
+  const digits = zone.slice(1).replace(':', '');
+  const hours = Number(digits.slice(0, 2));
+  const minutes = Number(digits.slice(2) || '0');
+  return sign * (hours * 60 + minutes);
+}
+
+/** The UTC day (YYYY-MM-DD) of an epoch-millisecond instant. */
+export function utcDay(epochMs: number): string {
+  return new Date(epochMs).toISOString().slice(0, 10);
+}

