@@ -49,8 +49,14 @@ export const configSchema = z.object({
   ALLOWED_LATENESS_MS: int(0, 7 * 86_400_000).default(600_000),
   MAX_FUTURE_MS: int(0, 86_400_000).default(300_000),
   WORKER_METRICS_PORT: int(0, 65535).default(9464),
+  /** How long the group waits for a silent worker before giving its partitions to another. */
+  WORKER_SESSION_TIMEOUT_MS: int(6_000, 300_000).default(30_000),
+  /** Batches of different partitions one worker process handles at once. */
+  WORKER_CONCURRENCY: int(1, 64).default(3),
   SIMULATOR_RATE: int(1, 100_000).default(20),
   SIMULATOR_USERS: int(1, 1_000_000).default(500),
+  /** The web server starts its embedded simulator at boot (used by `npm run demo`). */
+  SIMULATOR_AUTOSTART: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   DATA_DIR: z.string().min(1).default('.data'),
 });

@@ -1,0 +1,91 @@
+/**
+ * A batch consumer on a consumer group: the class owns the loop, business code is a batch
+ * callback. Offsets are never auto-resolved: the handler resolves them once its work is durable.
+ * Connection loss and broker restarts are retried by kafkajs with backoff; if the consumer crashes
+ * anyway it is restarted, with the cause logged. stop() is idempotent and finishes the batch in hand.
+ */
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Logger } from '../log';
+
+export interface BatchConsumerOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  /** Where a group with no committed offsets starts. */
+  fromBeginning?: boolean;
+  /** Batches of different partitions handled at once in this process. */
+  partitionsConsumedConcurrently?: number;
+  /** Milliseconds without a heartbeat before the group gives this member's partitions away. */
+  sessionTimeoutMs?: number;
+  /** Commit resolved offsets to Kafka too (the handler's own store stays the source of truth). */
+  commitToKafka?: boolean;
+  handleBatch: (payload: EachBatchPayload) => Promise<void>;
+  /** Called after each (re)join with this member's partitions per topic. */
+  onAssignment?: (assignment: Record<string, number[]>) => Promise<void>;
+  log: Logger;
+}
+
+export class BatchConsumer {
+  readonly consumer: Consumer;
+  private stopping: Promise<void> | undefined;
+  private started = false;
+
+  constructor(private readonly o: BatchConsumerOptions) {
+    this.consumer = o.kafka.consumer({
+      groupId: o.groupId,
+      sessionTimeout: o.sessionTimeoutMs ?? 30_000,
+      rebalanceTimeout: 2 * (o.sessionTimeoutMs ?? 30_000),
+      heartbeatInterval: 3_000,
+      maxWaitTimeInMs: 100,
+      retry: {
+        retries: 10,
+        initialRetryTime: 300,
+        maxRetryTime: 10_000,
+        restartOnFailure: async (err) => {
+          o.log.error({ err: err.message }, 'consumer crashed; restarting it');
+          return true;
+        },
+      },
+    });
+    const { GROUP_JOIN, CRASH, DISCONNECT } = this.consumer.events;
+    this.consumer.on(GROUP_JOIN, (e) => {
+      o.log.info({ assignment: e.payload.memberAssignment }, 'joined consumer group');
+      if (o.onAssignment) {
+        o.onAssignment(e.payload.memberAssignment).catch((err: unknown) => o.log.error({ err }, 'assignment handler failed'));
+      }
+    });
+    this.consumer.on(CRASH, (e) => o.log.error({ err: e.payload.error.message, restart: e.payload.restart }, 'consumer crash'));
+    this.consumer.on(DISCONNECT, () => o.log.warn('consumer disconnected'));
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await this.consumer.connect();
+    for (const topic of this.o.topics) await this.consumer.subscribe({ topic, fromBeginning: this.o.fromBeginning ?? true });
+    await this.consumer.run({
+      autoCommit: this.o.commitToKafka ?? true,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.o.partitionsConsumedConcurrently ?? 1,
+      eachBatch: (payload) => this.o.handleBatch(payload),
+    });
+  }
+
+  pause(topic: string, partitions?: number[]): void {
+    this.consumer.pause([partitions ? { topic, partitions } : { topic }]);
+  }
+
+  resume(topic: string, partitions?: number[]): void {
+    this.consumer.resume([partitions ? { topic, partitions } : { topic }]);
+  }
+
+  seek(topic: string, partition: number, offset: bigint): void {
+    this.consumer.seek({ topic, partition, offset: offset.toString() });
+  }
+
+  /** Stops fetching, lets the batch in hand finish, leaves the group. Safe to call many times. */
+  stop(): Promise<void> {
+    this.stopping ??= this.started ? this.consumer.disconnect() : Promise.resolve();
+    return this.stopping;
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * Exactly-once under failure: workers SIGKILLed mid-run and restarted, two workers splitting the
+ * partitions, one leaving and the other taking over. Totals must equal the ground truth.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ClickstreamEvent } from '../../lib/events/schemas';
+import { waitFor } from '../../lib/infra/wait';
+import { createKafka } from '../../lib/kafka/client';
+import { simulatedClock } from '../../simulator/clock';
+import { createEventSequence } from '../../simulator/sequence';
+import { createWorker } from '../../worker/worker';
+import { configFor, createTopics, deleteTopics, differences, freshDatabase, groundTruth, pipelineEnv, produce, readDailyTotals, spawnWorker, waitForCommitted, waitForExit } from '../support/pipeline';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()?.();
+});
+
+function simulatorMessages(seed: number, count: number, start: string) {
+  const messages = createEventSequence({ seed, users: 500, clock: simulatedClock(Date.parse(start), 200) }).take(count);
+  return { messages: messages.map((m) => ({ key: m.key, value: m.value })), events: messages.map((m) => m.event as ClickstreamEvent) };
+}
+
+async function committed(db: Awaited<ReturnType<typeof freshDatabase>>['db'], groupId: string): Promise<number> {
+  const rows = await db.partitionState.findMany({ where: { groupId } });
+  return rows.reduce((s, r) => s + Number(r.nextOffset), 0);
+}
+
+describe('worker faults', () => {
+  it('a worker SIGKILLed again and again (two in the group), and restarted, leaves totals exactly equal to the ground truth', async () => {
+    const database = await freshDatabase();
+    cleanups.push(database.drop);
+    const env = pipelineEnv(database.url, { WORKER_SESSION_TIMEOUT_MS: '6000', LOG_LEVEL: 'error' });
+    const cfg = configFor(env);
+    const kafka = createKafka(cfg, 'it-faults');
+    await createTopics(kafka, cfg);
+    cleanups.push(() => deleteTopics(kafka, cfg));
+
+    const { messages, events } = simulatorMessages(11, 80_000, '2026-03-01T23:55:00Z');
+    const workers: ChildProcess[] = [spawnWorker(env), spawnWorker(env)];
+    cleanups.push(async () => {
+      for (const w of workers) w.kill('SIGTERM');
+      await Promise.all(workers.map((w) => waitForExit(w)));
+    });
+    const producing = (async () => {
+      for (let i = 0; i < messages.length; i += 4000) {
+        await produce(kafka, cfg.TOPIC_EVENTS, messages.slice(i, i + 4000));
+        await sleep(400);
+      }
+    })();
+
+    const atKill: number[] = [];
+    for (let round = 0; round < 6; round++) {
+      await sleep(1500 + Math.random() * 1500);
+      const i = round % 2;
+      workers[i]?.kill('SIGKILL');
+      await waitForExit(workers[i] as ChildProcess);
+      atKill.push(await committed(database.db, cfg.WORKER_GROUP_ID));
+      workers[i] = spawnWorker(env);
+    }
+    await producing;
+    await waitForCommitted(database.db, cfg, messages.length, 240_000);
+
+    // The kills really happened mid-run: some progress before, some work left after.
+    expect(atKill.filter((n) => n > 0 && n < messages.length).length).toBeGreaterThanOrEqual(3);
+    const actual = await readDailyTotals(database.db);
+    expect(differences(groundTruth(events), actual)).toEqual([]);
+    expect(actual.size).toBe(groundTruth(events).size);
+    const state = await database.db.partitionState.findMany({ where: { groupId: cfg.WORKER_GROUP_ID } });
+    expect(state.reduce((s, r) => s + Number(r.processed), 0)).toBe(messages.length);
+  });
+
+  it('two workers in one group split the partitions, one leaves, the other takes over, and totals stay exact', async () => {
+    const database = await freshDatabase();
+    cleanups.push(database.drop);
+    const cfg = configFor(pipelineEnv(database.url, { WORKER_SESSION_TIMEOUT_MS: '6000' }));
+    const kafka = createKafka(cfg, 'it-two');
+    await createTopics(kafka, cfg);
+    cleanups.push(() => deleteTopics(kafka, cfg));
+
+    const a = createWorker({ cfg, kafka: createKafka(cfg, 'it-two-a') });
+    const b = createWorker({ cfg, kafka: createKafka(cfg, 'it-two-b') });
+    await a.start();
+    await b.start();
+    cleanups.push(() => a.stop(), () => b.stop());
+
+    const mine = (w: typeof a) => w.health().assignment[cfg.TOPIC_EVENTS] ?? [];
+    const split = await waitFor(async () => mine(a).length > 0 && mine(b).length > 0 && mine(a).length + mine(b).length === 6, 60_000);
+    expect(split).toBe(true);
+    expect([...mine(a), ...mine(b)].sort()).toEqual([0, 1, 2, 3, 4, 5]);
+
+    const first = simulatorMessages(21, 30_000, '2026-04-01T10:00:00Z');
+    await produce(kafka, cfg.TOPIC_EVENTS, first.messages);
+    await waitForCommitted(database.db, cfg, 30_000);
+
+    await a.stop();
+    const second = simulatorMessages(22, 20_000, '2026-04-01T12:00:00Z');
+    await produce(kafka, cfg.TOPIC_EVENTS, second.messages);
+    await waitForCommitted(database.db, cfg, 50_000, 120_000);
+    expect(mine(b)).toHaveLength(6);
+
+    const all = [...first.events, ...second.events];
+    expect(differences(groundTruth(all), await readDailyTotals(database.db))).toEqual([]);
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { addEvent, clickThroughRate, createAggregate, extractDailyMetrics, mergeAggregates, mostCommonEvent } from './aggregate';
+
+const at = (iso: string) => Date.parse(iso);
+
+describe('aggregation', () => {
+  it('counts the seed event', () => {
+    const agg = createAggregate();
+    addEvent(agg, { userId: 'user123', eventType: 'pageView', eventTimeMs: at('2023-09-25T14:30:00Z'), sessionDuration: 180 }, 60_000);
+    const [day] = [...agg.userDays.values()];
+    expect(extractDailyMetrics(day!)).toEqual({
+      userId: 'user123',
+      day: '2023-09-25',
+      eventCount: 1,
+      timeSpentSeconds: 180,
+      eventCounts: { pageView: 1 },
+      mostCommonEvent: 'pageView',
+      clicks: 0,
+      pageViews: 1,
+      ctr: 0,
+      firstEventAt: '2023-09-25T14:30:00.000Z',
+      lastEventAt: '2023-09-25T14:30:00.000Z',
+    });
+    expect([...agg.userWindows.values()]).toEqual([{ userId: 'user123', windowStartMs: at('2023-09-25T14:30:00Z'), eventCount: 1, timeSpentSeconds: 180 }]);
+    expect([...agg.globalWindows.values()]).toEqual([{ windowStartMs: at('2023-09-25T14:30:00Z'), eventType: 'pageView', count: 1 }]);
+  });
+
+  it('splits days at UTC midnight and tracks first and last event', () => {
+    const agg = createAggregate();
+    for (const iso of ['2023-09-25T23:59:59Z', '2023-09-25T10:00:00Z', '2023-09-26T00:00:00Z']) {
+      addEvent(agg, { userId: 'u', eventType: 'click', eventTimeMs: at(iso), sessionDuration: 1 }, 60_000);
+    }
+    const days = [...agg.userDays.values()].map(extractDailyMetrics);
+    expect(days.map((d) => [d.day, d.eventCount, d.firstEventAt, d.lastEventAt])).toEqual([
+      ['2023-09-25', 2, '2023-09-25T10:00:00.000Z', '2023-09-25T23:59:59.000Z'],
+      ['2023-09-26', 1, '2023-09-26T00:00:00.000Z', '2023-09-26T00:00:00.000Z'],
+    ]);
+    expect(days[0]?.ctr).toBeNull();
+  });
+
+  it('breaks mostCommonEvent ties by name, ascending', () => {
+    expect(mostCommonEvent({ search: 2, click: 2, pageView: 1 })).toBe('click');
+    expect(mostCommonEvent({ pageView: 3, click: 2 })).toBe('pageView');
+    expect(mostCommonEvent({})).toBeNull();
+  });
+
+  it('computes ctr as clicks per page view', () => {
+    expect(clickThroughRate(1, 4)).toBe(0.25);
+    expect(clickThroughRate(3, 0)).toBeNull();
+  });
+
+  it('merges without changing its inputs', () => {
+    const a = createAggregate();
+    const b = createAggregate();
+    addEvent(a, { userId: 'u', eventType: 'click', eventTimeMs: at('2023-09-25T10:00:00Z'), sessionDuration: 5 }, 60_000);
+    addEvent(b, { userId: 'u', eventType: 'click', eventTimeMs: at('2023-09-25T10:00:30Z'), sessionDuration: 7 }, 60_000);
+    const m = mergeAggregates(a, b);
+    expect([...m.userWindows.values()][0]).toMatchObject({ eventCount: 2, timeSpentSeconds: 12 });
+    expect([...m.userDays.values()][0]?.eventCounts).toEqual({ click: 2 });
+    expect([...a.userDays.values()][0]?.eventCounts).toEqual({ click: 1 });
+  });
+});

@@ -1,0 +1,16 @@
+/** Tumbling event-time windows: plain arithmetic on epoch milliseconds (UTC). */
+
+/** Start of the tumbling window of `sizeMs` that holds `eventTimeMs`. Windows align to the epoch. */
+export function windowStart(eventTimeMs: number, sizeMs: number): number {
+  return Math.floor(eventTimeMs / sizeMs) * sizeMs;
+}
+
+/** Exclusive end of the window that holds `eventTimeMs`. */
+export function windowEnd(eventTimeMs: number, sizeMs: number): number {
+  return windowStart(eventTimeMs, sizeMs) + sizeMs;
+}
+
+/** The UTC day (YYYY-MM-DD) that holds `eventTimeMs`: the daily window. */
+export function utcDay(eventTimeMs: number): string {
+  return new Date(eventTimeMs).toISOString().slice(0, 10);
+}

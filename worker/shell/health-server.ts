@@ -1,0 +1,47 @@
+/**
+ * The worker's operations endpoint: GET /healthz (the loop is alive, the last commit) and
+ * GET /metrics (Prometheus). Port 0 picks a free port; a taken port is logged, not fatal, so
+ * several workers can run on one machine.
+ */
+import http from 'node:http';
+import type { Registry } from 'prom-client';
+import type { Logger } from '../../lib/log';
+
+export interface WorkerHealth {
+  status: 'starting' | 'ok' | 'stalled' | 'stopped';
+  lastFetchAt: string | null;
+  lastCommitAt: string | null;
+  eventsPerSecond: number;
+  assignment: Record<string, number[]>;
+}
+
+export async function startHealthServer(port: number, host: string, registry: Registry, health: () => WorkerHealth, log: Logger): Promise<http.Server | undefined> {
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      if (req.url === '/metrics') {
+        res.writeHead(200, { 'content-type': registry.contentType });
+        res.end(await registry.metrics());
+      } else if (req.url === '/healthz') {
+        const h = health();
+        res.writeHead(h.status === 'ok' || h.status === 'starting' ? 200 : 503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(h));
+      } else {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: 'not found; try /healthz or /metrics' }));
+      }
+    })().catch(() => {
+      res.writeHead(500).end();
+    });
+  });
+  return new Promise((resolve) => {
+    server.once('error', (err) => {
+      log.warn({ err: err.message, port }, 'health/metrics endpoint not started');
+      resolve(undefined);
+    });
+    server.listen(port, host, () => {
+      const addr = server.address();
+      log.info({ port: typeof addr === 'object' && addr ? addr.port : port }, 'health and metrics on /healthz and /metrics');
+      resolve(server);
+    });
+  });
+}

@@ -1,0 +1,68 @@
+/** The worker's Prometheus metrics (prom-client), on its own registry. */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export function createWorkerMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'clickstream_worker_' });
+  const metrics = {
+    registry,
+    batchSize: new Histogram({
+      name: 'clickstream_worker_batch_size',
+      help: 'Messages per committed batch',
+      buckets: [1, 10, 100, 500, 1000, 2000, 5000, 10000],
+      registers: [registry],
+    }),
+    batchDuration: new Histogram({
+      name: 'clickstream_worker_batch_duration_seconds',
+      help: 'Time from receiving a batch to its commit',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    events: new Counter({
+      name: 'clickstream_worker_events_total',
+      help: 'Messages handled, by outcome: counted, invalid (dead-lettered) or late',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    eventsPerSecond: new Gauge({
+      name: 'clickstream_worker_events_per_second',
+      help: 'Messages committed per second over the last 10 seconds',
+      registers: [registry],
+    }),
+    lag: new Gauge({
+      name: 'clickstream_worker_lag',
+      help: 'Messages behind the partition end after the last batch',
+      labelNames: ['partition'] as const,
+      registers: [registry],
+    }),
+    lastCommit: new Gauge({
+      name: 'clickstream_worker_last_commit_timestamp_seconds',
+      help: 'Unix time of the last committed batch',
+      registers: [registry],
+    }),
+  };
+  return metrics;
+}
+
+export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
+
+/** Messages per second over a sliding window, for the gauge and the health check. */
+export class RateMeter {
+  private readonly samples: { at: number; n: number }[] = [];
+  constructor(private readonly windowMs = 10_000) {}
+
+  add(n: number, now = Date.now()): void {
+    this.samples.push({ at: now, n });
+    this.trim(now);
+  }
+
+  rate(now = Date.now()): number {
+    this.trim(now);
+    const total = this.samples.reduce((s, x) => s + x.n, 0);
+    return total / (this.windowMs / 1000);
+  }
+
+  private trim(now: number): void {
+    while (this.samples.length > 0 && (this.samples[0]?.at ?? now) < now - this.windowMs) this.samples.shift();
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * The PostgreSQL sink, through Prisma. One transaction per batch:
+ *   1. move partition_state's next_offset and watermark, fenced on the offset the batch started
+ *      from (this also takes the row lock, so two writers of one partition serialise);
+ *   2. one set-based INSERT ... SELECT FROM unnest(...) ON CONFLICT DO UPDATE per table;
+ *   3. NOTIFY the commit, which PostgreSQL delivers only if the transaction commits.
+ * Rows are inserted in key order so concurrent batches lock shared rows (global_minute) in the
+ * same order and cannot deadlock each other.
+ */
+import type { Aggregate } from '../core/aggregate';
+import { COMMIT_CHANNEL, type CommitNotice } from '../../lib/live/commit-notice';
+import type { Db } from '../../lib/db/prisma';
+import type { AggregateSink, BatchCommit, CommitOutcome, PartitionPosition } from './sink';
+
+class Fenced extends Error {}
+
+type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export class PostgresSink implements AggregateSink {
+  constructor(private readonly db: Db) {}
+
+  async loadPosition(groupId: string, topic: string, partition: number): Promise<PartitionPosition> {
+    const row = await this.db.partitionState.findUnique({
+      where: { groupId_topic_partition: { groupId, topic, partition } },
+      select: { nextOffset: true, watermark: true },
+    });
+    return { nextOffset: row?.nextOffset ?? null, watermarkMs: row?.watermark?.getTime() ?? null };
+  }
+
+  async commit(b: BatchCommit): Promise<CommitOutcome> {
+    try {
+      await this.db.$transaction(
+        async (tx) => {
+          await advancePosition(tx, b);
+          await upsertAggregate(tx, b.aggregate);
+          await notify(tx, b.notice);
+        },
+        { maxWait: 10_000, timeout: 60_000 },
+      );
+      return 'committed';
+    } catch (err) {
+      if (err instanceof Fenced) return 'fenced';
+      throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.db.$disconnect();
+  }
+}
+
+async function advancePosition(tx: Tx, b: BatchCommit): Promise<void> {
+  const watermark = b.watermarkMs === null ? null : iso(b.watermarkMs);
+  const changed =
+    b.expectedNextOffset === null
+      ? await tx.$executeRaw`
+          INSERT INTO partition_state (group_id, topic, partition, next_offset, watermark, processed, invalid, late, updated_at)
+          VALUES (${b.groupId}, ${b.topic}, ${b.partition}, ${b.nextOffset}, ${watermark}::timestamptz, ${b.counted}, ${b.invalid}, ${b.late}, now())
+          ON CONFLICT DO NOTHING`
+      : await tx.$executeRaw`
+          UPDATE partition_state
+          SET next_offset = ${b.nextOffset}, watermark = ${watermark}::timestamptz,
+              processed = processed + ${b.counted}, invalid = invalid + ${b.invalid}, late = late + ${b.late}, updated_at = now()
+          WHERE group_id = ${b.groupId} AND topic = ${b.topic} AND partition = ${b.partition} AND next_offset = ${b.expectedNextOffset}`;
+  if (changed !== 1) throw new Fenced();
+}
+
+async function upsertAggregate(tx: Tx, agg: Aggregate): Promise<void> {
+  const days = [...agg.userDays.values()].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  if (days.length > 0) {
+    await tx.$executeRaw`
+      INSERT INTO user_daily (user_id, day, event_count, time_spent_seconds, clicks, page_views, first_event_at, last_event_at, updated_at)
+      SELECT u, d, c, t, cl, pv, f, l, now()
+      FROM unnest(${days.map((d) => d.userId)}::text[], ${days.map((d) => d.day)}::date[], ${days.map((d) => d.eventCount)}::int[],
+                  ${days.map((d) => d.timeSpentSeconds)}::bigint[], ${days.map((d) => d.clicks)}::int[], ${days.map((d) => d.pageViews)}::int[],
+                  ${days.map((d) => iso(d.firstEventMs))}::timestamptz[], ${days.map((d) => iso(d.lastEventMs))}::timestamptz[])
+           AS x(u, d, c, t, cl, pv, f, l)
+      ON CONFLICT (user_id, day) DO UPDATE SET
+        event_count = user_daily.event_count + EXCLUDED.event_count,
+        time_spent_seconds = user_daily.time_spent_seconds + EXCLUDED.time_spent_seconds,
+        clicks = user_daily.clicks + EXCLUDED.clicks,
+        page_views = user_daily.page_views + EXCLUDED.page_views,
+        first_event_at = LEAST(user_daily.first_event_at, EXCLUDED.first_event_at),
+        last_event_at = GREATEST(user_daily.last_event_at, EXCLUDED.last_event_at),
+        updated_at = now()`;
+
+    const types = days.flatMap((d) => Object.entries(d.eventCounts).sort(([a], [b]) => (a < b ? -1 : 1)).map(([eventType, count]) => ({ userId: d.userId, day: d.day, eventType, count })));
+    await tx.$executeRaw`
+      INSERT INTO user_daily_event (user_id, day, event_type, count)
+      SELECT u, d, e, c
+      FROM unnest(${types.map((t) => t.userId)}::text[], ${types.map((t) => t.day)}::date[], ${types.map((t) => t.eventType)}::text[], ${types.map((t) => t.count)}::int[]) AS x(u, d, e, c)
+      ON CONFLICT (user_id, day, event_type) DO UPDATE SET count = user_daily_event.count + EXCLUDED.count`;
+  }
+
+  const windows = [...agg.userWindows.values()].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.windowStartMs - b.windowStartMs));
+  if (windows.length > 0) {
+    await tx.$executeRaw`
+      INSERT INTO user_minute (user_id, window_start, event_count, time_spent_seconds)
+      SELECT u, w, c, t
+      FROM unnest(${windows.map((w) => w.userId)}::text[], ${windows.map((w) => iso(w.windowStartMs))}::timestamptz[], ${windows.map((w) => w.eventCount)}::int[], ${windows.map((w) => w.timeSpentSeconds)}::bigint[]) AS x(u, w, c, t)
+      ON CONFLICT (user_id, window_start) DO UPDATE SET
+        event_count = user_minute.event_count + EXCLUDED.event_count,
+        time_spent_seconds = user_minute.time_spent_seconds + EXCLUDED.time_spent_seconds`;
+  }
+
+  const global = [...agg.globalWindows.values()].sort((a, b) => a.windowStartMs - b.windowStartMs || (a.eventType < b.eventType ? -1 : 1));
+  if (global.length > 0) {
+    await tx.$executeRaw`
+      INSERT INTO global_minute (window_start, event_type, count)
+      SELECT w, e, c
+      FROM unnest(${global.map((g) => iso(g.windowStartMs))}::timestamptz[], ${global.map((g) => g.eventType)}::text[], ${global.map((g) => g.count)}::int[]) AS x(w, e, c)
+      ON CONFLICT (window_start, event_type) DO UPDATE SET count = global_minute.count + EXCLUDED.count`;
+  }
+}
+
+async function notify(tx: Tx, notice: CommitNotice): Promise<void> {
+  await tx.$executeRaw`SELECT pg_notify(${COMMIT_CHANNEL}, ${JSON.stringify(notice)})`;
+}
