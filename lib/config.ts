@@ -44,7 +44,9 @@ export const configSchema = z.object({
   TOPIC_LATE: topicName.default('clickstream.events.late'),
   EVENTS_PARTITIONS: int(1, 1000).default(6),
   WORKER_GROUP_ID: z.string().min(1).default('clickstream-worker'),
-  WINDOW_SIZE_MS: int(1000, 86_400_000).default(60_000),
+  WINDOW_SIZE_MS: int(1000, 86_400_000)
+    .refine((ms) => 86_400_000 % ms === 0, 'must divide a day evenly (e.g. 60000 for one minute)')
+    .default(60_000),
   OUT_OF_ORDERNESS_MS: int(0, 86_400_000).default(5_000),
   ALLOWED_LATENESS_MS: int(0, 7 * 86_400_000).default(600_000),
   MAX_FUTURE_MS: int(0, 86_400_000).default(300_000),
@@ -53,7 +55,7 @@ export const configSchema = z.object({
   WORKER_SESSION_TIMEOUT_MS: int(6_000, 300_000).default(30_000),
   /** Batches of different partitions one worker process handles at once. */
   WORKER_CONCURRENCY: int(1, 64).default(3),
-  SIMULATOR_RATE: int(1, 100_000).default(20),
+  SIMULATOR_RATE: int(1, 100_000).default(50),
   SIMULATOR_USERS: int(1, 1_000_000).default(500),
   /** The web server starts its embedded simulator at boot (used by `npm run demo`). */
   SIMULATOR_AUTOSTART: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),

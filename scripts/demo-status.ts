@@ -1,0 +1,30 @@
+/** The demo's one-line live status, read from the web server's GET /api/pipeline. */
+import { z } from 'zod';
+
+const statusSchema = z.object({
+  simulator: z.object({ running: z.boolean(), rate: z.number(), sent: z.number(), failed: z.number() }),
+  processed: z.number(),
+  invalid: z.number(),
+  late: z.number(),
+  totalLag: z.number().nullable(),
+  lastCommitAt: z.string().nullable(),
+});
+
+export type DemoStatus = z.infer<typeof statusSchema> | { error: string };
+
+export async function readPipelineStatus(baseUrl: string): Promise<DemoStatus> {
+  try {
+    const res = await fetch(`${baseUrl}/api/pipeline`, { signal: AbortSignal.timeout(2000) });
+    const parsed = statusSchema.safeParse(await res.json());
+    return parsed.success ? parsed.data : { error: 'unexpected /api/pipeline answer' };
+  } catch (err) {
+    return { error: `web server not answering (${(err as Error).message})` };
+  }
+}
+
+export function formatStatusLine(s: DemoStatus): string {
+  if ('error' in s) return `status: ${s.error}`;
+  const sim = s.simulator.running ? `simulator ${s.simulator.rate}/s, sent ${s.simulator.sent}` : 'simulator stopped';
+  const ago = s.lastCommitAt ? `${Math.max(0, Math.round((Date.now() - Date.parse(s.lastCommitAt)) / 1000))}s ago` : 'never';
+  return `${sim} · processed ${s.processed} · invalid ${s.invalid} · late ${s.late} · lag ${s.totalLag ?? '?'} · last commit ${ago}`;
+}

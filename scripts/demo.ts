@@ -1,0 +1,94 @@
+/**
+ * `npm run demo`: the whole system on this machine. Starts Kafka and PostgreSQL (or uses the ones
+ * configured), migrates, builds the dashboard, starts the worker and the web server (which runs
+ * the simulator at a modest rate), prints the URL and a live status line. Ctrl-C or SIGTERM stops
+ * everything it started.
+ */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { config } from '../lib/config';
+import { startStack } from '../lib/infra/stack';
+import { waitFor } from '../lib/infra/wait';
+import { createKafka } from '../lib/kafka/client';
+import { ensureTopics } from '../lib/kafka/topics';
+import { runMain, UserFacingError } from '../lib/main';
+import { spawnTs, stopChild, tail, type Child } from '../lib/process/children';
+import { acquireLock } from '../lib/process/lock';
+import { onShutdown } from '../lib/process/shutdown';
+import { canConnect } from '../lib/infra/wait';
+import { formatStatusLine, readPipelineStatus } from './demo-status';
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+runMain(async () => {
+  const cfg = config();
+  const url = `http://${cfg.HOST.includes(':') ? `[${cfg.HOST}]` : cfg.HOST}:${cfg.PORT}`;
+  const lock = acquireLock(path.resolve(cfg.DATA_DIR, 'demo.lock'), { pid: process.pid, url });
+  if (!lock.ok) {
+    throw new UserFacingError(`a demo is already running (pid ${lock.holder.pid}) at ${lock.holder.url}; stop it with Ctrl-C in its terminal or \`kill ${lock.holder.pid}\``);
+  }
+  if (await canConnect(cfg.HOST, cfg.PORT)) {
+    lock.release();
+    throw new UserFacingError(`port ${cfg.PORT} on ${cfg.HOST} is already in use; stop what uses it or set PORT`);
+  }
+
+  const children: Child[] = [];
+  let statusTimer: NodeJS.Timeout | undefined;
+  let stack: Awaited<ReturnType<typeof startStack>> | undefined;
+  let stopping = false;
+  const shutdown = onShutdown(async () => {
+    stopping = true;
+    if (statusTimer) clearInterval(statusTimer);
+    if (process.stdout.isTTY) process.stdout.write('\n');
+    say('stopping the web server and the worker ...');
+    await Promise.all(children.map((c) => stopChild(c)));
+    if (stack) {
+      say('stopping what the demo started ...');
+      await stack.stop();
+    }
+    lock.release();
+    say('stopped.');
+    process.exit(process.exitCode ?? 0);
+  });
+
+  say('starting Kafka and PostgreSQL ...');
+  stack = await startStack(cfg, say);
+  const kafka = createKafka(cfg, `${cfg.KAFKA_CLIENT_ID}-demo`);
+  await ensureTopics(kafka, cfg);
+
+  say('building the dashboard (next build) ...');
+  try {
+    await promisify(execFile)(path.resolve('node_modules/.bin/next'), ['build'], { env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }, maxBuffer: 64 * 1024 * 1024 });
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string };
+    throw new UserFacingError(`next build failed:\n${`${e.stdout ?? ''}${e.stderr ?? ''}`.trim().split('\n').slice(-30).join('\n')}`);
+  }
+
+  const logs = path.resolve(cfg.DATA_DIR, 'logs');
+  const env = { ...process.env, NODE_ENV: 'production' as const, NEXT_TELEMETRY_DISABLED: '1' };
+  children.push(spawnTs('worker', 'worker/main.ts', env, logs));
+  children.push(spawnTs('web', 'server.ts', { ...env, SIMULATOR_AUTOSTART: 'true' }, logs));
+  for (const c of children) {
+    void c.exited.then((code) => {
+      if (stopping) return;
+      process.exitCode = 1;
+      say(`\n${c.name} exited unexpectedly (code ${code}); last lines of ${c.logFile}:\n${tail(c.logFile)}`);
+      void shutdown(`${c.name} exited`);
+    });
+  }
+
+  const up = await waitFor(async () => (await fetch(`${url}/api/health`).catch(() => undefined))?.ok === true, 120_000, 500);
+  if (!up) {
+    process.exitCode = 1;
+    say(`the web server did not become healthy; see ${logs}/web.log:\n${tail(path.join(logs, 'web.log'))}`);
+    await shutdown('not healthy');
+    return;
+  }
+  say(`\nDashboard: ${url}\nLogs: ${logs}/{worker,web}.log · Kafka ${cfg.KAFKA_BROKERS.join(',')} (${stack.kafka}) · PostgreSQL (${stack.postgres})\nPress Ctrl-C to stop.\n`);
+  if (process.stdout.isTTY) {
+    statusTimer = setInterval(() => {
+      void readPipelineStatus(url).then((s) => process.stdout.write(`\r\x1b[2K${formatStatusLine(s)}`));
+    }, 1000);
+  }
+});
