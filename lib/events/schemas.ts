@@ -6,31 +6,35 @@
 import { z } from 'zod';
 import { parseTimestamp } from './timestamp';
 
+/** A type error that says "is required" when the field is missing, so the reason reads right. */
+const typeError = (expected: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : expected);
+
 /** userIds are what the API and URLs accept too: 1-128 characters from this set. */
 export const USER_ID_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
 export const userIdSchema = z
-  .string({ error: 'must be a string' })
+  .string({ error: typeError('must be a string') })
   .regex(USER_ID_PATTERN, 'must be 1-128 characters of letters, digits, ".", "_", ":", "@" or "-"');
 
 const MAX_SESSION_DURATION = 86_400;
-const id = (what: string) => z.string({ error: 'must be a string' }).min(1, `${what} must not be empty`).max(128, 'must be at most 128 characters');
+
+const id = () => z.string({ error: typeError('must be a string') }).min(1, 'must not be empty').max(128, 'must be at most 128 characters');
 
 const base = z.object({
   timestamp: z
-    .string({ error: 'must be an ISO-8601 string' })
+    .string({ error: typeError('must be an ISO-8601 string') })
     .refine((t) => parseTimestamp(t) !== undefined, 'must be an ISO-8601 date-time such as 2023-09-25T14:30:00Z'),
   userId: userIdSchema,
   sessionDuration: z
-    .number({ error: 'must be a number of seconds' })
+    .number({ error: typeError('must be a number of seconds') })
     .int('must be whole seconds')
     .min(0, 'must not be negative')
     .max(MAX_SESSION_DURATION, `must be at most ${MAX_SESSION_DURATION} seconds`),
-  sessionId: id('sessionId').optional(),
+  sessionId: id().optional(),
   page: z.string({ error: 'must be a string' }).max(2048, 'must be at most 2048 characters').optional(),
-  productId: id('productId').optional(),
+  productId: id().optional(),
 });
 
-const withProduct = base.extend({ productId: id('productId') });
+const withProduct = base.extend({ productId: id() });
 
 export const eventSchemas = {
   pageView: base.extend({ eventType: z.literal('pageView') }),

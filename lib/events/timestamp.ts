@@ -18,17 +18,23 @@ export function parseTimestamp(text: string): number | undefined {
   const minute = Number(mi);
   const second = Number(s);
   if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return undefined;
-  const utc = Date.UTC(year, month - 1, day, hour, minute, second, Number(frac.padEnd(3, '0').slice(0, 3)));
-  if (new Date(utc).getUTCDate() !== day) return undefined; // day 0, or past the end of the month
-  return utc - offsetMinutes(zone) * 60_000;
+  const offset = offsetMinutes(zone);
+  if (offset === undefined) return undefined;
+  // Date.UTC maps years 0-99 to 1900-1999; setUTCFullYear takes the year as written.
+  const date = new Date(Date.UTC(2000, 0, 1, hour, minute, second, Number(frac.padEnd(3, '0').slice(0, 3))));
+  date.setUTCFullYear(year, month - 1, day);
+  if (date.getUTCDate() !== day) return undefined; // day 0, or past the end of the month
+  return date.getTime() - offset * 60_000;
 }
 
-function offsetMinutes(zone: string): number {
+/** The zone's offset from UTC in minutes; undefined beyond ±18:00 (ISO-8601's and Java's range). */
+function offsetMinutes(zone: string): number | undefined {
   if (zone.toUpperCase() === 'Z') return 0;
   const sign = zone.startsWith('-') ? -1 : 1;
   const digits = zone.slice(1).replace(':', '');
   const hours = Number(digits.slice(0, 2));
   const minutes = Number(digits.slice(2) || '0');
+  if (minutes > 59 || hours * 60 + minutes > 18 * 60) return undefined;
   return sign * (hours * 60 + minutes);
 }
 
