@@ -35,7 +35,7 @@ runMain(async () => {
 
   const children: Child[] = [];
   let statusTimer: NodeJS.Timeout | undefined;
-  let stack: Awaited<ReturnType<typeof startStack>> | undefined;
+  const started: { stack?: Awaited<ReturnType<typeof startStack>> } = {};
   let stopping = false;
   const shutdown = onShutdown(async () => {
     stopping = true;
@@ -43,9 +43,9 @@ runMain(async () => {
     if (process.stdout.isTTY) process.stdout.write('\n');
     say('stopping the web server and the worker ...');
     await Promise.all(children.map((c) => stopChild(c)));
-    if (stack) {
+    if (started.stack) {
       say('stopping what the demo started ...');
-      await stack.stop();
+      await started.stack.stop();
     }
     lock.release();
     say('stopped.');
@@ -53,7 +53,8 @@ runMain(async () => {
   });
 
   say('starting Kafka and PostgreSQL ...');
-  stack = await startStack(cfg, say);
+  const stack = await startStack(cfg, say);
+  started.stack = stack;
   const kafka = createKafka(cfg, `${cfg.KAFKA_CLIENT_ID}-demo`);
   await ensureTopics(kafka, cfg);
 

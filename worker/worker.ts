@@ -4,10 +4,11 @@
  * late topics, metrics and the health endpoint. Scale out by running more of these in one group.
  */
 import type http from 'node:http';
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { Config } from '../lib/config';
 import { createPrisma } from '../lib/db/prisma';
 import { BatchConsumer } from '../lib/kafka/consumer';
+import { createEventProducer } from '../lib/kafka/producer';
 import { logger } from '../lib/log';
 import { createBatchHandler } from './shell/batch-handler';
 import { startHealthServer, type WorkerHealth } from './shell/health-server';
@@ -34,7 +35,8 @@ export function createWorker(o: WorkerOptions): Worker {
   const sink = o.sink ?? new PostgresSink(createPrisma(cfg.DATABASE_URL, 10));
   const metrics = createWorkerMetrics();
   const rate = new RateMeter();
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  // Dead-letter and late messages; sends queue in call order (see lib/kafka/producer.ts).
+  const producer = createEventProducer(kafka, { topic: cfg.TOPIC_DLQ });
   let lastFetchAt: number | null = null;
   let lastCommitAt: number | null = null;
   let assignment: Record<string, number[]> = {};
@@ -46,7 +48,7 @@ export function createWorker(o: WorkerOptions): Worker {
     metrics,
     rate,
     log,
-    side: { send: async (topic, messages) => void (await producer.send({ topic, acks: -1, messages })) },
+    side: { send: async (topic, messages) => void (await producer.sendRaw(topic, messages)) },
     seek: (topic, partition, offset) => consumer.seek(topic, partition, offset),
     onCommit: () => {
       lastCommitAt = Date.now();

