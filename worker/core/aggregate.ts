@@ -4,7 +4,10 @@
  * any split of a stream gives the same totals. Accumulators hold increments for one batch; the
  * sink adds them to the stored rows.
  */
+import { clickThroughRate, mostCommonEvent } from '../../lib/metrics';
 import { utcDay, windowStart } from './windows';
+
+export { clickThroughRate, mostCommonEvent };
 
 /** The fields of an event that the metrics use. */
 export interface CoreEvent {
@@ -139,24 +142,6 @@ export interface DailyMetrics {
   ctr: number | null;
   firstEventAt: string;
   lastEventAt: string;
-}
-
-/** The most frequent event type; ties go to the name first in ascending order. */
-export function mostCommonEvent(eventCounts: Record<string, number>): string | null {
-  let best: string | null = null;
-  let bestCount = 0;
-  for (const [type, count] of Object.entries(eventCounts)) {
-    if (count > bestCount || (count === bestCount && count > 0 && best !== null && type < best)) {
-      best = type;
-      bestCount = count;
-    }
-  }
-  return best;
-}
-
-/** Click-through rate: clicks per page view, null when there were no page views. */
-export function clickThroughRate(clicks: number, pageViews: number): number | null {
-  return pageViews === 0 ? null : clicks / pageViews;
 }
 
 export function extractDailyMetrics(d: UserDayAcc): DailyMetrics {
