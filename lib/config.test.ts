@@ -25,8 +25,9 @@ describe('parseConfig', () => {
   });
 
   it.each([
-    ['PORT', 'eighty', /PORT="eighty"/],
-    ['PORT', '70000', /PORT="70000"/],
+    ['PORT', 'eighty', /PORT="eighty": must be a number/],
+    ['PORT', '70000', /PORT="70000": must be at most 65535/],
+    ['WINDOW_SIZE_MS', '7000', /WINDOW_SIZE_MS="7000": must divide a day evenly/],
     ['KAFKA_BROKERS', 'localhost', /KAFKA_BROKERS="localhost": each broker must look like host:port/],
     ['DATABASE_URL', 'mysql://x/y', /DATABASE_URL="<hidden>": must be a postgresql:\/\/ URL/],
     ['TOPIC_EVENTS', 'bad topic', /TOPIC_EVENTS/],
