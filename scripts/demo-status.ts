@@ -1,21 +1,12 @@
 /** The demo's one-line live status, read from the web server's GET /api/pipeline. */
-import { z } from 'zod';
+import { pipelineStatusSchema, type PipelineStatus } from '../lib/live/pipeline-status';
 
-const statusSchema = z.object({
-  simulator: z.object({ running: z.boolean(), rate: z.number(), sent: z.number(), failed: z.number() }),
-  processed: z.number(),
-  invalid: z.number(),
-  late: z.number(),
-  totalLag: z.number().nullable(),
-  lastCommitAt: z.string().nullable(),
-});
-
-export type DemoStatus = z.infer<typeof statusSchema> | { error: string };
+export type DemoStatus = PipelineStatus | { error: string };
 
 export async function readPipelineStatus(baseUrl: string): Promise<DemoStatus> {
   try {
     const res = await fetch(`${baseUrl}/api/pipeline`, { signal: AbortSignal.timeout(2000) });
-    const parsed = statusSchema.safeParse(await res.json());
+    const parsed = pipelineStatusSchema.safeParse(await res.json());
     return parsed.success ? parsed.data : { error: 'unexpected /api/pipeline answer' };
   } catch (err) {
     return { error: `web server not answering (${(err as Error).message})` };

@@ -1,0 +1,20 @@
+/** GET /api/pipeline: the PipelineStatus documented by pipelineStatusSchema (lib/live/pipeline-status.ts). */
+import { methodNotAllowed } from '../../../lib/http/errors';
+import { withErrors } from '../../../lib/http/route';
+import { runtimeOr503 } from '../../../lib/http/runtime-or-503';
+import { pipelineStatus } from '../../../lib/live/pipeline-status';
+
+export const dynamic = 'force-dynamic';
+
+export const GET = withErrors('pipeline', async () => {
+  const rt = runtimeOr503();
+  if (!rt.ok) return rt.response;
+  const { cfg, simulation, offsets, lastNotice } = rt.runtime;
+  const status = await pipelineStatus({ cfg, simulatorStatus: () => simulation.status(), offsets, lastNotice });
+  return Response.json(status, { headers: { 'Cache-Control': 'no-store' } });
+});
+
+export const POST = methodNotAllowed(['GET']);
+export const PUT = POST;
+export const PATCH = POST;
+export const DELETE = POST;

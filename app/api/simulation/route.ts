@@ -1,0 +1,45 @@
+/**
+ * POST /api/simulation {action: "start"|"stop", rate?, users?, seed?} → the simulator's new status.
+ * Order: same origin → authorization (ADMIN_TOKEN) → rate limit → body → act. Start and stop are
+ * idempotent (see lib/live/simulation-controller.ts). GET returns the current status.
+ */
+import { jsonError, methodNotAllowed } from '../../../lib/http/errors';
+import { requireAdmin } from '../../../lib/http/auth';
+import { parseJsonBody } from '../../../lib/http/parse';
+import { withErrors } from '../../../lib/http/route';
+import { runtimeOr503 } from '../../../lib/http/runtime-or-503';
+import { requireSameOrigin } from '../../../lib/http/same-origin';
+import { simulationBodySchema } from '../../../lib/http/simulation-params';
+
+export const dynamic = 'force-dynamic';
+
+export const GET = withErrors('simulation', async () => {
+  const rt = runtimeOr503();
+  if (!rt.ok) return rt.response;
+  return Response.json(rt.runtime.simulation.status(), { headers: { 'Cache-Control': 'no-store' } });
+});
+
+export const POST = withErrors('simulation', async (request: Request) => {
+  const refused = requireSameOrigin(request);
+  if (refused) return refused;
+  const rt = runtimeOr503();
+  if (!rt.ok) return rt.response;
+  const { runtime } = rt;
+  const unauthorized = requireAdmin(request, runtime.cfg.ADMIN_TOKEN);
+  if (unauthorized) return unauthorized;
+  const wait = runtime.controlLimiter.take();
+  if (wait > 0) return jsonError(429, 'rate_limited', `too many control actions; retry in ${wait} s`, undefined, { 'Retry-After': String(wait) });
+  const body = await parseJsonBody(simulationBodySchema, request);
+  if (!body.ok) return body.response;
+  const { action, rate, users, seed } = body.data;
+  const status =
+    action === 'start'
+      ? await runtime.simulation.start({ ...(rate === undefined ? {} : { rate }), ...(users === undefined ? {} : { users }), ...(seed === undefined ? {} : { seed }) })
+      : await runtime.simulation.stop();
+  runtime.simulatorChanged();
+  return Response.json(status, { headers: { 'Cache-Control': 'no-store' } });
+});
+
+export const PUT = methodNotAllowed(['GET', 'POST']);
+export const PATCH = PUT;
+export const DELETE = PUT;

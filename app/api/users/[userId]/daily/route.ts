@@ -1,0 +1,40 @@
+/**
+ * GET /api/users/{userId}/daily?from=YYYY-MM-DD&to=YYYY-MM-DD (default: the last 7 days), format=json|csv.
+ * JSON: [{day, eventCount, timeSpentSeconds, eventCounts: {type: n}, mostCommonEvent, clicks, pageViews, ctr}],
+ * sorted by day; days without events are left out. 404 for a user never seen.
+ */
+import { csvHeaders, csvStream } from '../../../../../lib/http/csv';
+import { methodNotAllowed, notFound } from '../../../../../lib/http/errors';
+import { parseQuery, parseWith } from '../../../../../lib/http/parse';
+import { withErrors } from '../../../../../lib/http/route';
+import { userDailyParamsSchema, userPathSchema } from '../../../../../lib/http/user-params';
+import { EVENT_TYPES } from '../../../../../lib/events/schemas';
+import { userDaily } from '../../../../../lib/queries/user-daily';
+import { userExists } from '../../../../../lib/queries/user-exists';
+
+export const dynamic = 'force-dynamic';
+
+export const GET = withErrors('user-daily', async (request: Request, ctx: { params: Promise<{ userId: string }> }) => {
+  const path = parseWith(userPathSchema, await ctx.params, 'userId');
+  if (!path.ok) return path.response;
+  const query = parseQuery(userDailyParamsSchema, request.url);
+  if (!query.ok) return query.response;
+  const { userId } = path.data;
+  const { range, format } = query.data;
+  const [exists, days] = await Promise.all([userExists(userId), userDaily(userId, range)]);
+  if (!exists) return notFound(`userId: no events have been counted for user ${userId}`);
+  if (format === 'csv') {
+    const header = ['day', 'eventCount', 'timeSpentSeconds', 'mostCommonEvent', 'clicks', 'pageViews', 'ctr', ...EVENT_TYPES];
+    const rows = days.map((d) => [d.day, d.eventCount, d.timeSpentSeconds, d.mostCommonEvent, d.clicks, d.pageViews, d.ctr, ...EVENT_TYPES.map((t) => d.eventCounts[t] ?? 0)]);
+    const batches = (async function* () {
+      yield rows;
+    })();
+    return new Response(csvStream(header, batches), { headers: csvHeaders(`${userId}_daily_${range.from}_${range.to}.csv`) });
+  }
+  return Response.json(days, { headers: { 'Cache-Control': 'no-store' } });
+});
+
+export const POST = methodNotAllowed(['GET']);
+export const PUT = POST;
+export const PATCH = POST;
+export const DELETE = POST;

@@ -1,0 +1,35 @@
+/**
+ * GET /api/users?day=YYYY-MM-DD | from=&to=, sort, order, q (userId prefix), limit, cursor,
+ * format=json|csv. JSON: { from, to, total, rows: [{userId, eventCount, timeSpentSeconds, clicks,
+ * pageViews, ctr, mostCommonEvent}], nextCursor }. CSV: every matching row (up to 100,000).
+ */
+import { csvHeaders, csvStream } from '../../../lib/http/csv';
+import { methodNotAllowed } from '../../../lib/http/errors';
+import { parseQuery } from '../../../lib/http/parse';
+import { withErrors } from '../../../lib/http/route';
+import { usersParamsSchema } from '../../../lib/http/users-params';
+import { allUsersRows, usersTable } from '../../../lib/queries/users-table';
+
+export const dynamic = 'force-dynamic';
+
+export const GET = withErrors('users', async (request: Request) => {
+  const parsed = parseQuery(usersParamsSchema, request.url);
+  if (!parsed.ok) return parsed.response;
+  const { range, sort, order, q, limit, cursor, format } = parsed.data;
+  if (format === 'csv') {
+    const batches = (async function* () {
+      for await (const rows of allUsersRows({ range, sort, order, q })) {
+        yield rows.map((r) => [r.userId, r.timeSpentSeconds, r.eventCount, r.mostCommonEvent, r.clicks, r.pageViews, r.ctr]);
+      }
+    })();
+    const header = ['userId', 'timeSpentSeconds', 'eventCount', 'mostCommonEvent', 'clicks', 'pageViews', 'ctr'];
+    return new Response(csvStream(header, batches), { headers: csvHeaders(`users_${range.from}_${range.to}.csv`) });
+  }
+  const table = await usersTable({ range, sort, order, q, limit, cursor });
+  return Response.json(table, { headers: { 'Cache-Control': 'no-store' } });
+});
+
+export const POST = methodNotAllowed(['GET']);
+export const PUT = POST;
+export const PATCH = POST;
+export const DELETE = POST;

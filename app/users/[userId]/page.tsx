@@ -1,0 +1,56 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { UserLive } from './UserLive';
+import { UserRangeForm } from './UserRangeForm';
+import { EVENT_TYPES } from '../../../lib/events/schemas';
+import { userIdParam } from '../../../lib/http/params';
+import { parsePageParams, type RawSearchParams } from '../../../lib/http/search-params';
+import { userDailyParamsSchema } from '../../../lib/http/user-params';
+import { getRuntime } from '../../../lib/live/runtime';
+import { userLiveSnapshot } from '../../../lib/live/user-snapshot';
+import { todayUtc } from '../../../lib/queries/days';
+import { userDaily } from '../../../lib/queries/user-daily';
+import { userExists } from '../../../lib/queries/user-exists';
+
+export const dynamic = 'force-dynamic';
+
+type Params = Promise<{ userId: string }>;
+
+async function validUserId(params: Params): Promise<string> {
+  const parsed = userIdParam.safeParse((await params).userId);
+  if (!parsed.success) notFound();
+  return parsed.data;
+}
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const parsed = userIdParam.safeParse((await params).userId);
+  return { title: parsed.success ? parsed.data : 'User not found' };
+}
+
+export default async function UserPage({ params, searchParams }: { params: Params; searchParams: Promise<RawSearchParams> }) {
+  const userId = await validUserId(params);
+  const { data, problem } = parsePageParams(userDailyParamsSchema, await searchParams);
+  const [exists, days, live] = await Promise.all([userExists(userId), userDaily(userId, data.range), userLiveSnapshot(userId)]);
+  if (!exists) notFound();
+  const recent = getRuntime()?.recent.of(userId) ?? [];
+  const csv = new URLSearchParams({ from: data.range.from, to: data.range.to, format: 'csv' });
+  return (
+    <>
+      <div className="title-row">
+        <h1>
+          <span className="muted">User</span> <span data-testid="user-id">{userId}</span>
+        </h1>
+        <a className="btn btn-small" href={`/api/users/${encodeURIComponent(userId)}/daily?${csv.toString()}`} download>
+          Export daily CSV
+        </a>
+      </div>
+      <UserRangeForm action={`/users/${encodeURIComponent(userId)}`} from={data.range.from} to={data.range.to} today={todayUtc()} />
+      {problem ? (
+        <p className="alert" role="alert">
+          {problem}
+        </p>
+      ) : null}
+      <UserLive key={`${data.range.from}:${data.range.to}`} userId={userId} range={data.range} initialDays={days} initialLive={live} initialRecent={recent} eventTypes={EVENT_TYPES} />
+    </>
+  );
+}

@@ -1,0 +1,136 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { UsersFilters } from './UsersFilters';
+import { formatDuration, formatInt, formatPercent, eventLabel } from '../../components/format';
+import { parsePageParams, type RawSearchParams } from '../../lib/http/search-params';
+import { usersParamsSchema, type UsersParams } from '../../lib/http/users-params';
+import { addDays, todayUtc } from '../../lib/queries/days';
+import type { UserSort } from '../../lib/queries/users-cursor';
+import { usersTable } from '../../lib/queries/users-table';
+
+export const dynamic = 'force-dynamic';
+export const metadata: Metadata = { title: 'Users' };
+
+const COLUMNS: { key: UserSort | null; label: string; numeric: boolean }[] = [
+  { key: 'userId', label: 'User', numeric: false },
+  { key: 'timeSpent', label: 'Time spent', numeric: true },
+  { key: 'events', label: 'Events', numeric: true },
+  { key: null, label: 'Most common event', numeric: false },
+  { key: 'ctr', label: 'CTR', numeric: true },
+];
+
+function href(p: UsersParams, change: Partial<{ sort: UserSort; order: 'asc' | 'desc'; cursor: string | null; page: number }>): string {
+  const q = new URLSearchParams();
+  if (p.range.from === p.range.to) {
+    if (p.range.from !== todayUtc()) q.set('day', p.range.from);
+  } else {
+    q.set('from', p.range.from);
+    q.set('to', p.range.to);
+  }
+  if (p.q) q.set('q', p.q);
+  q.set('sort', change.sort ?? p.sort);
+  q.set('order', change.order ?? p.order);
+  if (p.limit !== 50) q.set('limit', String(p.limit));
+  if (change.cursor) q.set('cursor', change.cursor);
+  if (change.page && change.page > 1) q.set('page', String(change.page));
+  return `/users?${q.toString()}`;
+}
+
+export default async function UsersPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
+  const raw = await searchParams;
+  const { data: p, problem } = parsePageParams(usersParamsSchema, raw);
+  const pageNo = Math.max(1, Math.min(1_000_000, Number.parseInt(String(raw.page ?? '1'), 10) || 1));
+  const table = await usersTable(p);
+  const first = (pageNo - 1) * p.limit + 1;
+  const exportQuery = new URLSearchParams({ from: p.range.from, to: p.range.to, sort: p.sort, order: p.order, format: 'csv', ...(p.q ? { q: p.q } : {}) });
+  const today = todayUtc();
+  const rangeLabel = p.range.from === p.range.to ? (p.range.from === today ? `today (${today})` : p.range.from) : `${p.range.from} to ${p.range.to}`;
+  return (
+    <>
+      <h1>Users</h1>
+      <UsersFilters from={p.range.from} to={p.range.to} q={p.q} sort={p.sort} order={p.order} today={today} yesterday={addDays(today, -1)} />
+      {problem ? (
+        <p className="alert" role="alert">
+          {problem}
+        </p>
+      ) : null}
+      <section className="card" aria-labelledby="users-title">
+        <div className="card-head">
+          <h2 id="users-title">
+            {formatInt(table.total)} {table.total === 1 ? 'user' : 'users'} · {rangeLabel}
+          </h2>
+          <a className="btn btn-small" href={`/api/users?${exportQuery.toString()}`} download>
+            Export CSV
+          </a>
+        </div>
+        {table.rows.length === 0 ? (
+          <p className="empty" data-testid="users-empty">
+            {p.q ? `No user id starts with “${p.q}” in this period.` : 'No users in this period yet.'}
+          </p>
+        ) : (
+          <div className="table-scroll">
+            <table className="table" data-testid="users-table">
+              <thead>
+                <tr>
+                  {COLUMNS.map((c) => {
+                    const active = c.key === p.sort;
+                    const nextOrder = active && p.order === 'desc' ? 'asc' : active ? 'desc' : c.key === 'userId' ? 'asc' : 'desc';
+                    return (
+                      <th
+                        key={c.label}
+                        scope="col"
+                        className={c.numeric ? 'num' : undefined}
+                        aria-sort={active ? (p.order === 'asc' ? 'ascending' : 'descending') : undefined}
+                      >
+                        {c.key ? (
+                          <Link href={href(p, { sort: c.key, order: nextOrder })} className="sort-link" data-testid={`sort-${c.key}`}>
+                            {c.label}
+                            <span aria-hidden="true" className="sort-arrow">
+                              {active ? (p.order === 'asc' ? '▲' : '▼') : '↕'}
+                            </span>
+                          </Link>
+                        ) : (
+                          c.label
+                        )}
+                      </th>
+                    );
+                  })}
+                </tr>
+              </thead>
+              <tbody>
+                {table.rows.map((r) => (
+                  <tr key={r.userId}>
+                    <td>
+                      <Link href={`/users/${encodeURIComponent(r.userId)}`}>{r.userId}</Link>
+                    </td>
+                    <td className="num">{formatDuration(r.timeSpentSeconds)}</td>
+                    <td className="num">{formatInt(r.eventCount)}</td>
+                    <td>{r.mostCommonEvent ? eventLabel(r.mostCommonEvent) : '—'}</td>
+                    <td className="num">{formatPercent(r.ctr)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <nav className="pager" aria-label="Pages">
+          <span className="muted">
+            {table.rows.length > 0 ? `Rows ${formatInt(first)}–${formatInt(first + table.rows.length - 1)}` : ''}
+          </span>
+          <span className="pager-links">
+            {p.cursor ? (
+              <Link className="btn btn-small" href={href(p, { cursor: null })}>
+                First page
+              </Link>
+            ) : null}
+            {table.nextCursor ? (
+              <Link className="btn btn-small" href={href(p, { cursor: table.nextCursor, page: pageNo + 1 })} data-testid="next-page">
+                Next page →
+              </Link>
+            ) : null}
+          </span>
+        </nav>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,81 @@
+'use client';
+/** The pipeline at a glance: simulator, worker counters, lag per partition and the last commit. */
+import { useEffect, useState } from 'react';
+import type { PipelineStatus } from '../lib/live/pipeline-status';
+import { formatAgo, formatInt, formatRate } from './format';
+
+export function PipelinePanel({ status }: { status: PipelineStatus | null }) {
+  const [now, setNow] = useState(() => (status ? Date.parse(status.at) : 0));
+  useEffect(() => {
+    setNow(Date.now());
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, []);
+  if (!status) return <p className="empty">Pipeline status is not available.</p>;
+  const sim = status.simulator;
+  const outage = [!status.kafka.reachable && 'Kafka', !status.database.reachable && 'PostgreSQL'].filter(Boolean);
+  return (
+    <div className="pipeline" data-testid="pipeline">
+      {outage.length > 0 ? (
+        <p className="alert" role="alert">
+          {outage.join(' and ')} not reachable{status.kafka.error && !status.kafka.reachable ? ` (${status.kafka.error})` : ''}. Live numbers resume when it is back.
+        </p>
+      ) : null}
+      <dl className="stats">
+        <div>
+          <dt>Simulator</dt>
+          <dd data-testid="pipeline-simulator">{sim.running ? `Running · ${formatRate(sim.achievedRate)}/s (target ${formatInt(sim.rate)}/s)` : 'Stopped'}</dd>
+        </div>
+        <div>
+          <dt>Sent / failed</dt>
+          <dd>
+            {formatInt(sim.sent)} / <span className={sim.failed > 0 ? 'warn' : undefined}>{formatInt(sim.failed)}</span>
+          </dd>
+        </div>
+        <div>
+          <dt>Processed</dt>
+          <dd data-testid="pipeline-processed">{formatInt(status.processed)}</dd>
+        </div>
+        <div>
+          <dt>Invalid / late</dt>
+          <dd>
+            {formatInt(status.invalid)} / {formatInt(status.late)}
+          </dd>
+        </div>
+        <div>
+          <dt>Worker lag</dt>
+          <dd data-testid="pipeline-lag">{status.totalLag === null ? 'unknown' : `${formatInt(status.totalLag)} events`}</dd>
+        </div>
+        <div>
+          <dt>Last commit</dt>
+          <dd>{formatAgo(status.lastCommitAt, now || Date.parse(status.at))}</dd>
+        </div>
+      </dl>
+      {status.partitions.length > 0 ? (
+        <details className="partitions">
+          <summary>Lag per partition ({status.partitions.length})</summary>
+          <table className="table table-compact">
+            <thead>
+              <tr>
+                <th scope="col">Partition</th>
+                <th scope="col" className="num">Committed</th>
+                <th scope="col" className="num">Latest</th>
+                <th scope="col" className="num">Lag</th>
+              </tr>
+            </thead>
+            <tbody>
+              {status.partitions.map((p) => (
+                <tr key={p.partition}>
+                  <td>{p.partition}</td>
+                  <td className="num">{p.nextOffset === null ? '—' : formatInt(p.nextOffset)}</td>
+                  <td className="num">{p.latestOffset === null ? '—' : formatInt(p.latestOffset)}</td>
+                  <td className="num">{p.lag === null ? '—' : formatInt(p.lag)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </details>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,25 @@
+'use client';
+/** A user's events (bars) and time spent (line, minutes) per day. */
+import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { UserDay } from '../../lib/queries/user-daily';
+import { formatDuration, formatDurationShort, formatInt } from '../format';
+import { axisProps, gridProps, legendProps, tooltipProps } from './chart-theme';
+
+export function UserDailyChart({ days, allDays }: { days: UserDay[]; allDays: string[] }) {
+  const byDay = new Map(days.map((d) => [d.day, d]));
+  const data = allDays.map((day) => ({ day: day.slice(5), events: byDay.get(day)?.eventCount ?? 0, time: byDay.get(day)?.timeSpentSeconds ?? 0 }));
+  return (
+    <ResponsiveContainer width="100%" height={280} initialDimension={{ width: 600, height: 280 }}>
+      <ComposedChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+        <CartesianGrid {...gridProps} />
+        <XAxis dataKey="day" {...axisProps} minTickGap={16} />
+        <YAxis yAxisId="events" {...axisProps} width={44} allowDecimals={false} />
+        <YAxis yAxisId="time" orientation="right" {...axisProps} width={48} tickFormatter={(v: number) => formatDurationShort(v)} />
+        <Tooltip {...tooltipProps} formatter={(v, name) => [name === 'Time spent' ? formatDuration(Number(v)) : formatInt(Number(v)), String(name)]} />
+        <Legend {...legendProps} />
+        <Bar yAxisId="events" dataKey="events" name="Events" fill="var(--accent)" radius={[3, 3, 0, 0]} isAnimationActive={false} />
+        <Line yAxisId="time" type="monotone" dataKey="time" name="Time spent" stroke="var(--accent-2)" strokeWidth={2} dot={{ r: 2 }} isAnimationActive={false} />
+      </ComposedChart>
+    </ResponsiveContainer>
+  );
+}

@@ -1,0 +1,98 @@
+/**
+ * Turns commit notices into pushes. A notice marks what it touched as stale: the overview, the
+ * pipeline, and the rooms of the users it names (all watched users when the list was truncated).
+ * A coalescer then re-queries only the stale rooms that someone is in and emits to them, at most
+ * once per ~500 ms. A timer also refreshes the pipeline every second and the overview every 5 s
+ * (rates and "last 5 minutes" move with the clock, and lag grows while the worker is down).
+ */
+import type { Server } from 'socket.io';
+import type { Logger } from '../log';
+import type { CommitNotice } from './commit-notice';
+import { createCoalescer } from './coalescer';
+import type { SharedLoader } from './shared-loader';
+import type { OverviewSnapshot } from './overview-snapshot';
+import type { PipelineStatus } from './pipeline-status';
+import { userRoom, type ClientToServerEvents, type InterServerEvents, type ServerToClientEvents, type SocketData } from './socket-events';
+import type { UserLiveSnapshot } from './user-snapshot';
+
+export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+export interface Publisher {
+  notice(n: CommitNotice): void;
+  /** Everything may have changed (e.g. the listener reconnected after missing notices). */
+  refreshAll(): void;
+  pipelineChanged(): void;
+  close(): void;
+}
+
+export interface PublisherOptions {
+  io: LiveServer;
+  log: Logger;
+  overview: SharedLoader<OverviewSnapshot>;
+  pipeline: SharedLoader<PipelineStatus>;
+  user: (userId: string) => Promise<UserLiveSnapshot>;
+  intervalMs?: number;
+}
+
+export function createPublisher(o: PublisherOptions): Publisher {
+  let overviewStale = false;
+  let pipelineStale = false;
+  let allUsersStale = false;
+  const staleUsers = new Set<string>();
+
+  const members = (room: string) => o.io.sockets.adapter.rooms.get(room)?.size ?? 0;
+  const watchedUsers = () => [...o.io.sockets.adapter.rooms.keys()].filter((r) => r.startsWith('user:')).map((r) => r.slice(5));
+
+  const flush = async () => {
+    const jobs: Promise<void>[] = [];
+    if (overviewStale) {
+      overviewStale = false;
+      if (members('overview') > 0) jobs.push(o.overview.refresh().then((s) => void o.io.to('overview').emit('overview:update', s)));
+    }
+    if (pipelineStale) {
+      pipelineStale = false;
+      if (members('pipeline') > 0) jobs.push(o.pipeline.refresh().then((s) => void o.io.to('pipeline').emit('pipeline:update', s)));
+    }
+    const users = allUsersStale ? watchedUsers() : [...staleUsers].filter((u) => members(userRoom(u)) > 0);
+    allUsersStale = false;
+    staleUsers.clear();
+    for (const userId of users) jobs.push(o.user(userId).then((s) => void o.io.to(userRoom(userId)).emit('user:update', s)));
+    const results = await Promise.allSettled(jobs);
+    const failed = results.filter((r) => r.status === 'rejected').length;
+    if (failed > 0) o.log.warn({ failed }, 'some live updates could not be computed');
+  };
+
+  const coalescer = createCoalescer(flush, o.intervalMs ?? 500, (err) => o.log.error({ err }, 'live update failed'));
+  let ticks = 0;
+  const timer = setInterval(() => {
+    ticks += 1;
+    pipelineStale = true;
+    if (ticks % 5 === 0) overviewStale = true;
+    coalescer.request();
+  }, 1000);
+  timer.unref();
+
+  return {
+    notice(n) {
+      overviewStale = true;
+      pipelineStale = true;
+      if (n.usersTruncated) allUsersStale = true;
+      for (const u of n.users) staleUsers.add(u);
+      coalescer.request();
+    },
+    refreshAll() {
+      overviewStale = true;
+      pipelineStale = true;
+      allUsersStale = true;
+      coalescer.request();
+    },
+    pipelineChanged() {
+      pipelineStale = true;
+      coalescer.request();
+    },
+    close() {
+      clearInterval(timer);
+      coalescer.close();
+    },
+  };
+}

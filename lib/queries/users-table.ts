@@ -1,0 +1,44 @@
+/** The users table as the page and the API show it: a page of rows, each with its most common event. */
+import { countUsers } from './count-users';
+import { listUsers, type ListUsersInput, type UserRow } from './list-users';
+import { mostCommonEvents } from './most-common-events';
+import { decodeCursor } from './users-cursor';
+
+export interface UsersTableRow extends UserRow {
+  mostCommonEvent: string | null;
+}
+
+export interface UsersTable {
+  from: string;
+  to: string;
+  total: number;
+  rows: UsersTableRow[];
+  nextCursor: string | null;
+}
+
+export async function usersTable(input: ListUsersInput, withTotal = true): Promise<UsersTable> {
+  const [page, total] = await Promise.all([listUsers(input), withTotal ? countUsers(input.range, input.q) : Promise.resolve(-1)]);
+  const common = await mostCommonEvents(page.rows.map((r) => r.userId), input.range);
+  return {
+    from: input.range.from,
+    to: input.range.to,
+    total,
+    rows: page.rows.map((r) => ({ ...r, mostCommonEvent: common.get(r.userId) ?? null })),
+    nextCursor: page.nextCursor,
+  };
+}
+
+/** Every row matching the filter, page by page (for CSV export), up to `max` rows. */
+export async function* allUsersRows(input: Omit<ListUsersInput, 'limit' | 'cursor'>, max = 100_000): AsyncGenerator<UsersTableRow[]> {
+  let cursor: ListUsersInput['cursor'];
+  let produced = 0;
+  for (;;) {
+    const limit = Math.min(2000, max - produced);
+    if (limit <= 0) return;
+    const page = await usersTable({ ...input, limit, cursor }, false);
+    produced += page.rows.length;
+    yield page.rows;
+    if (page.nextCursor === null) return;
+    cursor = decodeCursor(page.nextCursor);
+  }
+}

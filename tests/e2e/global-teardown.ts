@@ -1,0 +1,8 @@
+import { deleteSeeded } from '../support/seed';
+import { seedPrefix, testDb } from './fixtures';
+
+export default async function globalTeardown(): Promise<void> {
+  const db = testDb();
+  await deleteSeeded(db, seedPrefix);
+  await db.$disconnect();
+}

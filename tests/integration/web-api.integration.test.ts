@@ -1,0 +1,265 @@
+/**
+ * The JSON API and the live bridge against the real database and broker: route handlers are
+ * called with real Requests, the runtime is the one server.ts builds (simulator, Kafka admin,
+ * LISTEN bridge, Socket.IO on a real HTTP server). Unique users, topic and group per run.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { io as connect, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GET as healthGET } from '../../app/api/health/route';
+import { GET as pipelineGET } from '../../app/api/pipeline/route';
+import { GET as simulationGET, POST as simulationPOST, PUT as simulationPUT } from '../../app/api/simulation/route';
+import { GET as dailyGET } from '../../app/api/users/[userId]/daily/route';
+import { GET as minutesGET } from '../../app/api/users/[userId]/minutes/route';
+import { GET as usersGET } from '../../app/api/users/route';
+import { config, type Config } from '../../lib/config';
+import { createPrisma } from '../../lib/db/prisma';
+import { createKafka } from '../../lib/kafka/client';
+import { COMMIT_CHANNEL, type CommitNotice } from '../../lib/live/commit-notice';
+import { pipelineStatusSchema } from '../../lib/live/pipeline-status';
+import { setRuntime } from '../../lib/live/runtime';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../lib/live/socket-events';
+import { startLive, type Live } from '../../lib/live/start-live';
+import type { UserLiveSnapshot } from '../../lib/live/user-snapshot';
+import { createRateLimiter } from '../../lib/http/rate-limit';
+import { logger } from '../../lib/log';
+import { createSimulator } from '../../simulator/runner';
+import { deleteSeeded, seedAggregates, seedUserId } from '../support/seed';
+
+const run = `it${process.pid}${Date.now().toString(36)}`;
+const prefix = `${run}u`;
+const USERS = 60;
+const base = config();
+const cfg: Config = { ...base, TOPIC_EVENTS: `${run}.events`, WORKER_GROUP_ID: `${run}-group`, EVENTS_PARTITIONS: 2, SIMULATOR_RATE: 20, SIMULATOR_USERS: 5 };
+const db = createPrisma(cfg.DATABASE_URL, 2);
+const kafka = createKafka(cfg, `${run}-web`);
+const simulator = createSimulator(kafka, cfg);
+const httpServer = http.createServer();
+let live: Live;
+let port = 0;
+const today = new Date().toISOString().slice(0, 10);
+
+const get = (path: string, init?: RequestInit) => new Request(`http://127.0.0.1${path}`, init);
+const params = (userId: string) => ({ params: Promise.resolve({ userId }) });
+const json = async <T = unknown>(r: Response) => (await r.json()) as T;
+const errorField = async (r: Response) => (await json<{ error: { field?: string } }>(r)).error.field;
+const post = (body: unknown, headers: Record<string, string> = {}) =>
+  get('/api/simulation', { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', host: '127.0.0.1', ...headers } });
+
+beforeAll(async () => {
+  await seedAggregates(db, { prefix, users: USERS, days: 3, minutes: 5, seed: 3 });
+  live = startLive({ httpServer, cfg, kafka, simulator, log: logger('test-web'), relay: false });
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  port = (httpServer.address() as AddressInfo).port;
+});
+
+afterAll(async () => {
+  await simulator.close();
+  await live.close();
+  await deleteSeeded(db, prefix);
+  await db.$disconnect();
+});
+
+describe('GET /api/health', () => {
+  it('is 200 when the database and Kafka answer', async () => {
+    const r = await healthGET();
+    expect(r.status).toBe(200);
+    expect(await json(r)).toEqual({ status: 'ok', checks: { web: 'ok', database: 'ok', kafka: 'ok' } });
+  });
+});
+
+describe('GET /api/users', () => {
+  type Table = { from: string; to: string; total: number; rows: { userId: string; eventCount: number; timeSpentSeconds: number; ctr: number | null; mostCommonEvent: string | null }[]; nextCursor: string | null };
+
+  it('lists today by time spent with the documented shape', async () => {
+    const r = await usersGET(get(`/api/users?q=${prefix}`));
+    expect(r.status).toBe(200);
+    const t = await json<Table>(r);
+    expect(t).toMatchObject({ from: today, to: today, total: USERS });
+    expect(t.rows).toHaveLength(50);
+    expect(Object.keys(t.rows[0] ?? {}).sort()).toEqual(['clicks', 'ctr', 'eventCount', 'mostCommonEvent', 'pageViews', 'timeSpentSeconds', 'userId']);
+    const times = t.rows.map((x) => x.timeSpentSeconds);
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    expect(t.rows.every((x) => x.mostCommonEvent !== null)).toBe(true);
+  });
+
+  it.each(['events', 'ctr', 'userId', 'timeSpent', 'clicks', 'pageViews'])('pages through every user exactly once sorted by %s', async (sort) => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let i = 0; i < 10; i++) {
+      const r = await usersGET(get(`/api/users?q=${prefix}&sort=${sort}&order=asc&limit=25${cursor ? `&cursor=${cursor}` : ''}`));
+      expect(r.status).toBe(200);
+      const t = await json<Table>(r);
+      seen.push(...t.rows.map((x) => x.userId));
+      cursor = t.nextCursor;
+      if (!cursor) break;
+    }
+    expect(seen).toHaveLength(USERS);
+    expect(new Set(seen).size).toBe(USERS);
+  });
+
+  it('aggregates a date range', async () => {
+    const from = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
+    const day = await json<Table>(await usersGET(get(`/api/users?q=${seedUserId(prefix, 0)}`)));
+    const range = await json<Table>(await usersGET(get(`/api/users?q=${seedUserId(prefix, 0)}&from=${from}&to=${today}`)));
+    expect(range.rows[0]?.eventCount).toBeGreaterThan(day.rows[0]?.eventCount ?? 0);
+  });
+
+  it('exports CSV', async () => {
+    const r = await usersGET(get(`/api/users?q=${prefix}&format=csv`));
+    expect(r.headers.get('content-type')).toContain('text/csv');
+    const lines = (await r.text()).trim().split('\r\n');
+    expect(lines[0]).toBe('userId,timeSpentSeconds,eventCount,mostCommonEvent,clicks,pageViews,ctr');
+    expect(lines).toHaveLength(USERS + 1);
+  });
+
+  it.each([
+    ['sort=bogus', 'sort'],
+    ['limit=-1', 'limit'],
+    ['day=yesterday', 'day'],
+    ['from=2020-01-01&to=2022-01-01', 'to'],
+    ['cursor=eyJ4IjoxfQ', 'cursor'],
+    ['q=%27%3B%20drop%20table', 'q'],
+  ])('answers %s with a 400 naming %s', async (query, field) => {
+    const r = await usersGET(get(`/api/users?${query}`));
+    expect(r.status).toBe(400);
+    expect(await errorField(r)).toBe(field);
+  });
+
+  it('answers unsupported methods with JSON', async () => {
+    const r = simulationPUT();
+    expect(r.status).toBe(405);
+    expect(await json(r)).toMatchObject({ error: { code: 'method_not_allowed' } });
+  });
+});
+
+describe('GET /api/users/{userId}/daily and /minutes', () => {
+  const userId = seedUserId(prefix, 1);
+  type Day = { day: string; eventCount: number; timeSpentSeconds: number; eventCounts: Record<string, number>; mostCommonEvent: string | null; clicks: number; pageViews: number; ctr: number | null };
+
+  it('returns the days of the range, sorted, in the documented shape', async () => {
+    const r = await dailyGET(get(`/api/users/${userId}/daily?from=2000-01-01&to=2000-12-31`), params(userId));
+    expect(await json(r)).toEqual([]);
+    const days = await json<Day[]>(await dailyGET(get(`/api/users/${userId}/daily`), params(userId)));
+    expect(days).toHaveLength(3);
+    expect(days.map((d) => d.day)).toEqual([...days.map((d) => d.day)].sort());
+    const d = days[0] as Day;
+    expect(Object.keys(d).sort()).toEqual(['clicks', 'ctr', 'day', 'eventCount', 'eventCounts', 'mostCommonEvent', 'pageViews', 'timeSpentSeconds']);
+    expect(Object.values(d.eventCounts).reduce((a, b) => a + b, 0)).toBe(d.eventCount);
+    const max = Math.max(...Object.values(d.eventCounts));
+    expect(d.mostCommonEvent).toBe(Object.keys(d.eventCounts).filter((k) => d.eventCounts[k] === max).sort()[0]);
+    expect(d.ctr).toBe(d.pageViews > 0 ? d.clicks / d.pageViews : null);
+  });
+
+  it('exports CSV', async () => {
+    const r = await dailyGET(get(`/api/users/${userId}/daily?format=csv`), params(userId));
+    expect((await r.text()).split('\r\n')[0]).toMatch(/^day,eventCount,timeSpentSeconds,mostCommonEvent,clicks,pageViews,ctr,addToCart/);
+  });
+
+  it('returns minutes', async () => {
+    const r = await minutesGET(get(`/api/users/${seedUserId(prefix, 0)}/minutes?from=${new Date(Date.now() - 3_600_000).toISOString()}`), params(seedUserId(prefix, 0)));
+    expect(r.status).toBe(200);
+    const points = await json<{ windowStart: string; eventCount: number; timeSpentSeconds: number }[]>(r);
+    expect(points.length).toBeGreaterThan(0);
+    expect(points[0]).toEqual({ windowStart: expect.any(String), eventCount: expect.any(Number), timeSpentSeconds: expect.any(Number) });
+  });
+
+  it('404s an unknown user and 400s bad input', async () => {
+    expect((await dailyGET(get('/api/users/nobody/daily'), params(`${prefix}-nobody`))).status).toBe(404);
+    expect((await minutesGET(get('/api/users/nobody/minutes'), params(`${prefix}-nobody`))).status).toBe(404);
+    const bad = await dailyGET(get('/api/users/x/daily'), params('<script>'));
+    expect(bad.status).toBe(400);
+    expect(await errorField(bad)).toBe('userId');
+    expect(await errorField(await dailyGET(get('/api/users/x/daily'), params('a'.repeat(129))))).toBe('userId');
+    expect(await errorField(await dailyGET(get(`/api/users/${userId}/daily?from=2024-13-01`), params(userId)))).toBe('from');
+    expect(await errorField(await minutesGET(get(`/api/users/${userId}/minutes?from=tomorrow`), params(userId)))).toBe('from');
+    expect(await errorField(await minutesGET(get(`/api/users/${userId}/minutes?from=2024-01-01T00:00:00Z&to=2024-02-01T00:00:00Z`), params(userId)))).toBe('to');
+  });
+});
+
+describe('POST /api/simulation and GET /api/pipeline', () => {
+  it('starts, reports in the pipeline, and stops; double requests are harmless', async () => {
+    const [a, b] = await Promise.all([simulationPOST(post({ action: 'start', rate: 50, users: 5 })), simulationPOST(post({ action: 'start', rate: 50, users: 5 }))]);
+    expect(a.status).toBe(200);
+    expect(b.status).toBe(200);
+    expect(await json(a)).toMatchObject({ running: true, rate: 50, users: 5 });
+    await expect.poll(async () => (await json<{ sent: number }>(await simulationGET())).sent, { timeout: 20_000 }).toBeGreaterThan(0);
+    const pipeline = pipelineStatusSchema.parse(await json(await pipelineGET()));
+    expect(pipeline).toMatchObject({ topic: cfg.TOPIC_EVENTS, groupId: cfg.WORKER_GROUP_ID, kafka: { reachable: true }, database: { reachable: true } });
+    expect(pipeline.simulator.running).toBe(true);
+    expect(pipeline.partitions).toHaveLength(2);
+    // No worker consumes this run's topic: everything sent is lag.
+    await expect.poll(async () => pipelineStatusSchema.parse(await json(await pipelineGET())).totalLag, { timeout: 10_000 }).toBeGreaterThan(0);
+    const stopped = await simulationPOST(post({ action: 'stop' }));
+    expect(await json(stopped)).toMatchObject({ running: false });
+    expect(await json(await simulationPOST(post({ action: 'stop' })))).toMatchObject({ running: false });
+  });
+
+  it('refuses other origins, bad bodies, missing tokens and floods', async () => {
+    const cross = await simulationPOST(post({ action: 'stop' }, { origin: 'http://evil.example' }));
+    expect(cross.status).toBe(403);
+    const bad = await simulationPOST(post({ action: 'start', rate: 100_001 }));
+    expect(bad.status).toBe(400);
+    expect(await errorField(bad)).toBe('rate');
+    expect(await errorField(await simulationPOST(post({ action: 'jump' })))).toBe('action');
+    expect(await errorField(await simulationPOST(post({ action: 'start', users: 0 })))).toBe('users');
+
+    const token = 'integration-admin-token-0123456789';
+    setRuntime({ ...live.runtime, cfg: { ...cfg, ADMIN_TOKEN: token }, controlLimiter: createRateLimiter(2, 0.001) });
+    try {
+      const noToken = await simulationPOST(post({ action: 'stop' }));
+      expect(noToken.status).toBe(401);
+      expect(await noToken.text()).not.toContain(token);
+      expect((await simulationPOST(post({ action: 'stop' }, { authorization: 'Bearer wrong-token' }))).status).toBe(401);
+      expect((await simulationPOST(post({ action: 'stop' }, { authorization: `Bearer ${token}` }))).status).toBe(200);
+      expect((await simulationPOST(post({ action: 'stop' }, { authorization: `Bearer ${token}` }))).status).toBe(200);
+      const limited = await simulationPOST(post({ action: 'stop' }, { authorization: `Bearer ${token}` }));
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+    } finally {
+      setRuntime(live.runtime);
+    }
+  });
+});
+
+describe('live updates over Socket.IO', () => {
+  it('pushes a user snapshot on subscribe and again within 1 s of a NOTIFY', async () => {
+    const userId = seedUserId(prefix, 2);
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = connect(`http://127.0.0.1:${port}`, { transports: ['websocket'], forceNew: true });
+    const updates: UserLiveSnapshot[] = [];
+    socket.on('user:update', (s) => updates.push(s));
+    try {
+      const ack = await new Promise((resolve) => socket.emit('subscribe', `user:${userId}`, resolve));
+      expect(ack).toEqual({ ok: true });
+      await expect.poll(() => updates.length, { timeout: 5000 }).toBeGreaterThan(0);
+      const before = updates.at(-1)?.today?.eventCount ?? 0;
+
+      const bad = await new Promise((resolve) => socket.emit('subscribe', 'user:<x>', resolve));
+      expect(bad).toMatchObject({ ok: false });
+
+      const day = new Date(`${today}T00:00:00Z`);
+      const notice: CommitNotice = { at: new Date().toISOString(), groupId: cfg.WORKER_GROUP_ID, topic: cfg.TOPIC_EVENTS, partitions: [0], events: 7, invalid: 0, late: 0, users: [userId], usersTruncated: false, days: [today], minutes: [] };
+      const t0 = Date.now();
+      await db.$transaction(async (tx) => {
+        await tx.userDaily.update({ where: { userId_day: { userId, day } }, data: { eventCount: { increment: 7 } } });
+        await tx.$executeRaw`SELECT pg_notify(${COMMIT_CHANNEL}, ${JSON.stringify(notice)})`;
+      });
+      await expect.poll(() => updates.at(-1)?.today?.eventCount, { timeout: 2000, interval: 20 }).toBe(before + 7);
+      expect(Date.now() - t0).toBeLessThan(1000);
+      expect(live.runtime.lastNotice()?.events).toBe(7);
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('refuses websocket connections from another origin', async () => {
+    const socket = connect(`http://127.0.0.1:${port}`, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { origin: 'http://evil.example' } });
+    const result = await new Promise<string>((resolve) => {
+      socket.on('connect', () => resolve('connected'));
+      socket.on('connect_error', () => resolve('refused'));
+    });
+    socket.close();
+    expect(result).toBe('refused');
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * Deterministic aggregate rows for tests and benchmarks, written straight into the tables the worker
+ * fills (user_daily, user_daily_event, user_minute and, on request, global_minute). Users are
+ * `${prefix}-00000` …; global_minute rows are added to whatever is there.
+ */
+import type { PrismaClient } from '../../lib/db/generated/client';
+import { EVENT_TYPES } from '../../lib/events/schemas';
+
+export interface SeedOptions {
+  prefix: string;
+  users: number;
+  days: number;
+  /** Minutes of user_minute/global_minute rows ending now (for the live charts); 0 for none. */
+  minutes?: number;
+  nowMs?: number;
+  /** Deterministic variety. */
+  seed?: number;
+  /**
+   * Also add the minutes to global_minute (shared by every user, so off by default: tests that
+   * share a database with others must not change global totals under them).
+   */
+  global?: boolean;
+}
+
+function rng(seed: number) {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 4294967296;
+  };
+}
+
+export function seedUserId(prefix: string, i: number): string {
+  return `${prefix}-${String(i).padStart(5, '0')}`;
+}
+
+export async function seedAggregates(db: PrismaClient, o: SeedOptions): Promise<void> {
+  const now = o.nowMs ?? Date.now();
+  const random = rng(o.seed ?? 42);
+  const today = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), new Date(now).getUTCDate());
+  const daily: Parameters<PrismaClient['userDaily']['createMany']>[0] extends infer A ? (A extends { data: infer D } ? (D extends readonly (infer R)[] ? R[] : never) : never) : never = [];
+  const events: { userId: string; day: Date; eventType: string; count: number }[] = [];
+  for (let u = 0; u < o.users; u++) {
+    const userId = seedUserId(o.prefix, u);
+    for (let d = 0; d < o.days; d++) {
+      const day = new Date(today - d * 86_400_000);
+      const counts = EVENT_TYPES.map((t) => [t, Math.floor(random() * 12)] as const).filter(([, n]) => n > 0);
+      const eventCount = counts.reduce((a, [, n]) => a + n, 0);
+      if (eventCount === 0) continue;
+      const clicks = counts.find(([t]) => t === 'click')?.[1] ?? 0;
+      const pageViews = counts.find(([t]) => t === 'pageView')?.[1] ?? 0;
+      daily.push({
+        userId, day, eventCount, timeSpentSeconds: BigInt(Math.floor(random() * 3600)), clicks, pageViews,
+        firstEventAt: new Date(day.getTime() + 3_600_000), lastEventAt: new Date(day.getTime() + 7_200_000),
+      });
+      for (const [eventType, count] of counts) events.push({ userId, day, eventType, count });
+    }
+  }
+  for (let i = 0; i < daily.length; i += 5000) await db.userDaily.createMany({ data: daily.slice(i, i + 5000), skipDuplicates: true });
+  for (let i = 0; i < events.length; i += 5000) await db.userDailyEvent.createMany({ data: events.slice(i, i + 5000), skipDuplicates: true });
+
+  const minutes = o.minutes ?? 0;
+  if (minutes > 0) {
+    const current = Math.floor(now / 60_000) * 60_000;
+    const userMinutes: { userId: string; windowStart: Date; eventCount: number; timeSpentSeconds: bigint }[] = [];
+    const global = new Map<string, number>();
+    for (let m = 0; m < minutes; m++) {
+      const windowStart = new Date(current - m * 60_000);
+      for (let u = 0; u < Math.min(o.users, 50); u++) {
+        if (random() < 0.5) continue;
+        const n = 1 + Math.floor(random() * 5);
+        userMinutes.push({ userId: seedUserId(o.prefix, u), windowStart, eventCount: n, timeSpentSeconds: BigInt(n * 20) });
+        const type = EVENT_TYPES[Math.floor(random() * EVENT_TYPES.length)] ?? 'pageView';
+        const key = `${windowStart.toISOString()}|${type}`;
+        global.set(key, (global.get(key) ?? 0) + n);
+      }
+    }
+    for (let i = 0; i < userMinutes.length; i += 5000) await db.userMinute.createMany({ data: userMinutes.slice(i, i + 5000), skipDuplicates: true });
+    if (!o.global) return;
+    const keys = [...global.keys()];
+    const starts = keys.map((k) => k.split('|')[0] ?? '');
+    const types = keys.map((k) => k.split('|')[1] ?? '');
+    const counts = keys.map((k) => global.get(k) ?? 0);
+    await db.$executeRaw`
+      INSERT INTO global_minute (window_start, event_type, count)
+      SELECT s::timestamptz, t, c FROM unnest(${starts}::text[], ${types}::text[], ${counts}::int[]) AS x(s, t, c)
+      ON CONFLICT (window_start, event_type) DO UPDATE SET count = global_minute.count + EXCLUDED.count`;
+  }
+}
+
+/** Removes what seedAggregates wrote for a prefix (global_minute is shared and left alone). */
+export async function deleteSeeded(db: PrismaClient, prefix: string): Promise<void> {
+  const pattern = `${prefix}-%`;
+  await db.$executeRaw`DELETE FROM user_daily WHERE user_id LIKE ${pattern}`;
+  await db.$executeRaw`DELETE FROM user_daily_event WHERE user_id LIKE ${pattern}`;
+  await db.$executeRaw`DELETE FROM user_minute WHERE user_id LIKE ${pattern}`;
+}
