@@ -38,38 +38,49 @@ describe('worker faults', () => {
     await createTopics(kafka, cfg);
     cleanups.push(() => deleteTopics(kafka, cfg));
 
-    const { messages, events } = simulatorMessages(11, 80_000, '2026-03-01T23:55:00Z');
     const workers: ChildProcess[] = [spawnWorker(env), spawnWorker(env)];
     cleanups.push(async () => {
       for (const w of workers) w.kill('SIGTERM');
       await Promise.all(workers.map((w) => waitForExit(w)));
     });
+
+    // Events keep coming until the kills are over, so every kill lands in the middle of the run.
+    const sequence = createEventSequence({ seed: 11, users: 500, clock: simulatedClock(Date.parse('2026-03-01T23:55:00Z'), 200) });
+    const events: ClickstreamEvent[] = [];
+    let killing = true;
     const producing = (async () => {
-      for (let i = 0; i < messages.length; i += 4000) {
-        await produce(kafka, cfg.TOPIC_EVENTS, messages.slice(i, i + 4000));
-        await sleep(400);
+      while (killing || events.length < 40_000) {
+        const batch = sequence.take(2000);
+        await produce(kafka, cfg.TOPIC_EVENTS, batch.map((m) => ({ key: m.key, value: m.value })));
+        events.push(...batch.map((m) => m.event as ClickstreamEvent));
+        await sleep(250);
       }
     })();
 
-    const atKill: number[] = [];
+    const progress: number[] = [];
     for (let round = 0; round < 6; round++) {
-      await sleep(1500 + Math.random() * 1500);
+      // Kill only once the group has committed more since the last kill: mid-batch, mid-run.
+      const before = await committed(database.db, cfg.WORKER_GROUP_ID);
+      const moved = await waitFor(async () => (await committed(database.db, cfg.WORKER_GROUP_ID)) > before, 90_000, 100);
+      expect(moved, `the workers made progress before kill ${round + 1}`).toBe(true);
+      await sleep(Math.random() * 300);
       const i = round % 2;
       workers[i]?.kill('SIGKILL');
       await waitForExit(workers[i] as ChildProcess);
-      atKill.push(await committed(database.db, cfg.WORKER_GROUP_ID));
+      progress.push(await committed(database.db, cfg.WORKER_GROUP_ID));
       workers[i] = spawnWorker(env);
     }
+    killing = false;
     await producing;
-    await waitForCommitted(database.db, cfg, messages.length, 240_000);
+    await waitForCommitted(database.db, cfg, events.length, 240_000);
 
-    // The kills really happened mid-run: some progress before, some work left after.
-    expect(atKill.filter((n) => n > 0 && n < messages.length).length).toBeGreaterThanOrEqual(3);
+    expect(progress.every((n, k) => n > (progress[k - 1] ?? 0))).toBe(true);
+    expect(progress[progress.length - 1]).toBeLessThan(events.length);
     const actual = await readDailyTotals(database.db);
     expect(differences(groundTruth(events), actual)).toEqual([]);
     expect(actual.size).toBe(groundTruth(events).size);
     const state = await database.db.partitionState.findMany({ where: { groupId: cfg.WORKER_GROUP_ID } });
-    expect(state.reduce((s, r) => s + Number(r.processed), 0)).toBe(messages.length);
+    expect(state.reduce((s, r) => s + Number(r.processed), 0)).toBe(events.length);
   });
 
   it('two workers in one group split the partitions, one leaves, the other takes over, and totals stay exact', async () => {
