@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const ioModules = ['kafkajs', 'pg', '@prisma/*', 'socket.io', 'socket.io-client', 'node:fs', 'fs', 'node:net', 'net', 'node:http', 'http', 'pino'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.next/', '.data/', 'lib/db/generated/', 'next-env.d.ts', 'bench/results/', 'test-results/', 'playwright-report/'] },
+  { ignores: ['node_modules/', '.next/', '.next-test/', '.data/', 'lib/db/generated/', 'next-env.d.ts', 'bench/results/', 'test-results/', 'playwright-report/'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts', '**/*.tsx'],

@@ -13,6 +13,8 @@ const securityHeaders = [
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
+  // Tests build into their own folder (NEXT_DIST_DIR=.next-test) so a running demo keeps its build.
+  distDir: process.env.NEXT_DIST_DIR || '.next',
   poweredByHeader: false,
   // Server-only packages loaded by Node at run time instead of being bundled.
   serverExternalPackages: ['kafkajs', 'pg', 'pino', '@prisma/adapter-pg', '@prisma/client', 'socket.io'],

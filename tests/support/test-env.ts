@@ -15,5 +15,6 @@ export function testEnvironment(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     DATABASE_URL: db.toString(),
     PORT: base.TEST_PORT ?? '3100',
     NEXT_TELEMETRY_DISABLED: '1',
+    NEXT_DIST_DIR: base.NEXT_DIST_DIR ?? '.next-test',
   };
 }
