@@ -11,11 +11,11 @@ import { usersTable } from '../../lib/queries/users-table';
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Users' };
 
-const COLUMNS: { key: UserSort | null; label: string; numeric: boolean }[] = [
+const COLUMNS: { key: UserSort; label: string; numeric: boolean }[] = [
   { key: 'userId', label: 'User', numeric: false },
   { key: 'timeSpent', label: 'Time spent', numeric: true },
   { key: 'events', label: 'Events', numeric: true },
-  { key: null, label: 'Most common event', numeric: false },
+  { key: 'mostCommonEvent', label: 'Most common event', numeric: false },
   { key: 'ctr', label: 'CTR', numeric: true },
 ];
 
@@ -39,8 +39,11 @@ function href(p: UsersParams, change: Partial<{ sort: UserSort; order: 'asc' | '
 export default async function UsersPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const raw = await searchParams;
   const { data: p, problem } = parsePageParams(usersParamsSchema, raw);
-  const pageNo = Math.max(1, Math.min(1_000_000, Number.parseInt(String(raw.page ?? '1'), 10) || 1));
   const table = await usersTable(p);
+  // Keyset cursors carry no offset: the page number rides along in the URL for "rows x–y of N"
+  // (so reloads and back/forward keep it); without a page before, this is page 1 whatever it says.
+  const claimed = Math.max(1, Math.min(1_000_000, Number.parseInt(String(raw.page ?? '1'), 10) || 1));
+  const pageNo = table.prevCursor ? Math.max(2, claimed) : 1;
   const first = (pageNo - 1) * p.limit + 1;
   const exportQuery = new URLSearchParams({ from: p.range.from, to: p.range.to, sort: p.sort, order: p.order, format: 'csv', ...(p.q ? { q: p.q } : {}) });
   const today = todayUtc();
@@ -74,7 +77,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                 <tr>
                   {COLUMNS.map((c) => {
                     const active = c.key === p.sort;
-                    const nextOrder = active && p.order === 'desc' ? 'asc' : active ? 'desc' : c.key === 'userId' ? 'asc' : 'desc';
+                    const nextOrder = active && p.order === 'desc' ? 'asc' : active ? 'desc' : c.numeric ? 'desc' : 'asc';
                     return (
                       <th
                         key={c.label}
@@ -82,16 +85,12 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                         className={c.numeric ? 'num' : undefined}
                         aria-sort={active ? (p.order === 'asc' ? 'ascending' : 'descending') : undefined}
                       >
-                        {c.key ? (
-                          <Link href={href(p, { sort: c.key, order: nextOrder })} className="sort-link" data-testid={`sort-${c.key}`}>
-                            {c.label}
-                            <span aria-hidden="true" className="sort-arrow">
-                              {active ? (p.order === 'asc' ? '▲' : '▼') : '↕'}
-                            </span>
-                          </Link>
-                        ) : (
-                          c.label
-                        )}
+                        <Link href={href(p, { sort: c.key, order: nextOrder })} className="sort-link" data-testid={`sort-${c.key}`}>
+                          {c.label}
+                          <span aria-hidden="true" className="sort-arrow">
+                            {active ? (p.order === 'asc' ? '▲' : '▼') : '↕'}
+                          </span>
+                        </Link>
                       </th>
                     );
                   })}
@@ -114,17 +113,22 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           </div>
         )}
         <nav className="pager" aria-label="Pages">
-          <span className="muted">
-            {table.rows.length > 0 ? `Rows ${formatInt(first)}–${formatInt(first + table.rows.length - 1)}` : ''}
+          <span className="muted" data-testid="users-rows">
+            {table.rows.length > 0 ? `Rows ${formatInt(first)}–${formatInt(first + table.rows.length - 1)} of ${formatInt(table.total)}` : ''}
           </span>
           <span className="pager-links">
-            {p.cursor ? (
-              <Link className="btn btn-small" href={href(p, { cursor: null })}>
-                First page
-              </Link>
+            {table.prevCursor ? (
+              <>
+                <Link className="btn btn-small" href={href(p, { cursor: null })} data-testid="first-page">
+                  First page
+                </Link>
+                <Link className="btn btn-small" href={href(p, { cursor: table.prevCursor, page: pageNo - 1 })} data-testid="prev-page" rel="prev">
+                  ← Previous page
+                </Link>
+              </>
             ) : null}
             {table.nextCursor ? (
-              <Link className="btn btn-small" href={href(p, { cursor: table.nextCursor, page: pageNo + 1 })} data-testid="next-page">
+              <Link className="btn btn-small" href={href(p, { cursor: table.nextCursor, page: pageNo + 1 })} data-testid="next-page" rel="next">
                 Next page →
               </Link>
             ) : null}

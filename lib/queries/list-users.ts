@@ -1,40 +1,31 @@
 /**
  * One page of the users table: per-user totals for a day or a date range, sorted, filtered by
- * userId prefix and paginated with a keyset cursor (no OFFSET, so page 500 costs what page 1 does).
+ * userId prefix and paginated with keyset cursors both ways (no OFFSET, so page 500 costs what
+ * page 1 does).
  *
- * A single day reads user_daily rows directly (indexes on (day, time_spent_seconds) and
- * (day, event_count) serve the common sorts); a range aggregates user_daily over its days. The
+ * A single day reads user_daily rows directly; a range aggregates user_daily over its days. The
  * sort key and direction come from fixed SQL fragments chosen by the validated `sort`; values are
- * always parameters.
+ * always parameters. Sorting by the most common event is its own query (list-users-by-common-event).
  */
-import { Prisma, prisma, prefixPattern, ctrOf } from './db';
-import { encodeCursor, type SortOrder, type UserSort, type UsersCursor } from './users-cursor';
+import { Prisma, prisma, prefixPattern } from './db';
+import { listUsersByCommonEvent } from './list-users-by-common-event';
+import type { UserSort } from './users-cursor';
+import { keyset, keysetPage } from './users-keyset';
+import { toUserRow, type ListUsersInput, type RawUserRow, type UserRow } from './users-rows';
 import type { DayRange } from '../http/params';
 
-export interface UserRow {
-  userId: string;
-  eventCount: number;
-  timeSpentSeconds: number;
-  clicks: number;
-  pageViews: number;
-  ctr: number | null;
-}
-
-export interface ListUsersInput {
-  range: DayRange;
-  sort: UserSort;
-  order: SortOrder;
-  q: string;
-  limit: number;
-  cursor: UsersCursor | undefined;
-}
+export type { ListUsersInput, UserRow } from './users-rows';
 
 export interface UsersPage {
   rows: UserRow[];
   nextCursor: string | null;
+  /** Reads the page before this one; null on the first page. */
+  prevCursor: string | null;
+  /** Each row's most common event when the query worked it out anyway (the mostCommonEvent sort). */
+  mostCommonEvents: Map<string, string> | null;
 }
 
-const SORT_KEYS: Record<UserSort, Prisma.Sql> = {
+const SORT_KEYS: Record<Exclude<UserSort, 'mostCommonEvent'>, Prisma.Sql> = {
   userId: Prisma.sql`user_id`,
   timeSpent: Prisma.sql`time_spent`,
   events: Prisma.sql`events`,
@@ -43,15 +34,6 @@ const SORT_KEYS: Record<UserSort, Prisma.Sql> = {
   // Users without page views have no CTR; they sort below every real CTR.
   ctr: Prisma.sql`COALESCE(clicks / NULLIF(page_views, 0), -1::float8)`,
 };
-
-interface RawRow {
-  user_id: string;
-  events: number;
-  time_spent: number;
-  clicks: number;
-  page_views: number;
-  sort_key: number | string;
-}
 
 function source(range: DayRange, q: string): Prisma.Sql {
   const filter = q === '' ? Prisma.empty : Prisma.sql`AND user_id LIKE ${prefixPattern(q)} ESCAPE '\\'`;
@@ -68,38 +50,28 @@ function source(range: DayRange, q: string): Prisma.Sql {
     GROUP BY user_id`;
 }
 
-export async function listUsers(input: ListUsersInput): Promise<UsersPage> {
+async function listUsersByColumn(input: ListUsersInput & { sort: Exclude<UserSort, 'mostCommonEvent'> }) {
   const key = SORT_KEYS[input.sort];
-  const desc = input.order === 'desc';
-  const dir = desc ? Prisma.sql`DESC` : Prisma.sql`ASC`;
-  let after = Prisma.empty;
-  if (input.cursor) {
-    const k = typeof input.cursor.key === 'string' ? Prisma.sql`${input.cursor.key}::text` : Prisma.sql`${input.cursor.key}::float8`;
-    after = desc
-      ? Prisma.sql`WHERE (sort_key, user_id) < (${k}, ${input.cursor.userId}::text)`
-      : Prisma.sql`WHERE (sort_key, user_id) > (${k}, ${input.cursor.userId}::text)`;
-  }
-  const rows = await prisma().$queryRaw<RawRow[]>`
+  const ks = keyset(input);
+  const rows = await prisma().$queryRaw<RawUserRow[]>`
     WITH src AS (${source(input.range, input.q)}),
     keyed AS (SELECT src.*, ${key} AS sort_key FROM src)
     SELECT user_id, events, time_spent, clicks, page_views, sort_key FROM keyed
-    ${after}
-    ORDER BY sort_key ${dir}, user_id ${dir}
+    ${ks.where}
+    ORDER BY sort_key ${ks.dir}, user_id ${ks.dir}
     LIMIT ${input.limit + 1}`;
-  const page = rows.slice(0, input.limit);
-  const last = page.at(-1);
-  return {
-    rows: page.map((r) => ({
-      userId: r.user_id,
-      eventCount: r.events,
-      timeSpentSeconds: r.time_spent,
-      clicks: r.clicks,
-      pageViews: r.page_views,
-      ctr: ctrOf(r.clicks, r.page_views),
-    })),
-    nextCursor:
-      rows.length > input.limit && last
-        ? encodeCursor({ sort: input.sort, order: input.order, key: last.sort_key, userId: last.user_id })
-        : null,
-  };
+  const page = keysetPage(input, ks.backwards, rows);
+  return { ...page, rows: page.rows.map(toUserRow), mostCommonEvents: null };
+}
+
+async function listOnce(input: ListUsersInput) {
+  if (input.sort === 'mostCommonEvent') return listUsersByCommonEvent(input);
+  return listUsersByColumn({ ...input, sort: input.sort });
+}
+
+export async function listUsers(input: ListUsersInput): Promise<UsersPage> {
+  const page = await listOnce(input);
+  // Paging back reached the start with less than a page (rows changed meanwhile): show the first page.
+  const result = page.restart ? await listOnce({ ...input, cursor: undefined }) : page;
+  return { rows: result.rows, nextCursor: result.nextCursor, prevCursor: result.prevCursor, mostCommonEvents: result.mostCommonEvents };
 }

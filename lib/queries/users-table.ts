@@ -14,17 +14,20 @@ export interface UsersTable {
   total: number;
   rows: UsersTableRow[];
   nextCursor: string | null;
+  /** Reads the page before this one; null on the first page. */
+  prevCursor: string | null;
 }
 
 export async function usersTable(input: ListUsersInput, withTotal = true): Promise<UsersTable> {
   const [page, total] = await Promise.all([listUsers(input), withTotal ? countUsers(input.range, input.q) : Promise.resolve(-1)]);
-  const common = await mostCommonEvents(page.rows.map((r) => r.userId), input.range);
+  const common = page.mostCommonEvents ?? (await mostCommonEvents(page.rows.map((r) => r.userId), input.range));
   return {
     from: input.range.from,
     to: input.range.to,
     total,
     rows: page.rows.map((r) => ({ ...r, mostCommonEvent: common.get(r.userId) ?? null })),
     nextCursor: page.nextCursor,
+    prevCursor: page.prevCursor,
   };
 }
 
@@ -32,8 +35,10 @@ export async function usersTable(input: ListUsersInput, withTotal = true): Promi
 export async function* allUsersRows(input: Omit<ListUsersInput, 'limit' | 'cursor'>, max = 100_000): AsyncGenerator<UsersTableRow[]> {
   let cursor: ListUsersInput['cursor'];
   let produced = 0;
+  // Each mostCommonEvent page works the key out for the whole period: fewer, larger pages.
+  const batch = input.sort === 'mostCommonEvent' ? 20_000 : 2000;
   for (;;) {
-    const limit = Math.min(2000, max - produced);
+    const limit = Math.min(batch, max - produced);
     if (limit <= 0) return;
     const page = await usersTable({ ...input, limit, cursor }, false);
     produced += page.rows.length;

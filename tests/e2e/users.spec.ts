@@ -45,6 +45,55 @@ test('the users table searches, sorts and paginates on the server', async ({ pag
   await expect(page.getByTestId('users-empty')).toBeVisible();
 });
 
+test('the users table sorts by most common event and pages forwards and backwards', async ({ page }) => {
+  await page.goto(`/users?q=${seedPrefix}`);
+  await expect(page.getByTestId('users-rows')).toHaveText(`Rows 1–50 of ${SEEDED_USERS}`);
+  await page.getByTestId('sort-mostCommonEvent').click();
+  await expect(page).toHaveURL(/sort=mostCommonEvent&order=asc/);
+  await expect(page.locator('th[aria-sort="ascending"]')).toHaveText(/Most common event/);
+  const pairs = async () => {
+    const [events, ids] = await Promise.all([rows(page).locator('td:nth-child(4)').allInnerTexts(), rows(page).locator('td:first-child').allInnerTexts()]);
+    return ids.map((id, i) => [events[i] ?? '', id] as const);
+  };
+  // Ordered by the event type's name (its label sorts the same way), ties (many users share one) by userId.
+  type Pair = readonly [string, string];
+  const before = (a: Pair, b: Pair) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+  const inOrder = (xs: readonly Pair[]) => xs.slice(1).every((x, i) => before(xs[i] as Pair, x));
+  const first = await pairs();
+  expect(first).toHaveLength(50);
+  expect(inOrder(first)).toBe(true);
+  expect(new Set(first.map(([e]) => e)).size).toBeLessThan(first.length);
+  await expect(page.getByTestId('prev-page')).toHaveCount(0);
+
+  // Next: the order continues across the page boundary, ties included.
+  await page.getByTestId('next-page').click();
+  await expect(page.getByTestId('users-rows')).toHaveText(`Rows 51–100 of ${SEEDED_USERS}`);
+  const second = await pairs();
+  expect(inOrder([...first, ...second])).toBe(true);
+  expect(second.filter(([, id]) => first.some(([, f]) => f === id))).toEqual([]);
+  // A reload keeps the page.
+  await page.reload();
+  expect(await pairs()).toEqual(second);
+
+  // Previous: exactly the first page's rows again.
+  await page.getByTestId('prev-page').click();
+  await expect(page.getByTestId('users-rows')).toHaveText(`Rows 1–50 of ${SEEDED_USERS}`);
+  expect(await pairs()).toEqual(first);
+  await expect(page.getByTestId('prev-page')).toHaveCount(0);
+
+  // The browser's back button returns to page 2.
+  await page.goBack();
+  await expect(page.getByTestId('users-rows')).toHaveText(`Rows 51–100 of ${SEEDED_USERS}`);
+  expect(await pairs()).toEqual(second);
+
+  // Descending: the reverse of the ascending order.
+  await page.goto(`/users?q=${seedPrefix}&sort=mostCommonEvent&order=desc&limit=200`);
+  const desc = await pairs();
+  expect(desc).toHaveLength(SEEDED_USERS);
+  expect(inOrder([...desc].reverse())).toBe(true);
+  await page.screenshot({ path: screenshotPath('users-most-common-event'), fullPage: true });
+});
+
 test('a user opened from the table shows charts and per-day figures; an unknown user is a 404', async ({ page }) => {
   await page.goto(`/users?q=${seedPrefix}&sort=timeSpent&order=desc`);
   const first = rows(page).first().locator('td:first-child a');

@@ -1,7 +1,9 @@
 /**
- * GET /api/users?day=YYYY-MM-DD | from=&to=, sort, order, q (userId prefix), limit, cursor,
- * format=json|csv. JSON: { from, to, total, rows: [{userId, eventCount, timeSpentSeconds, clicks,
- * pageViews, ctr, mostCommonEvent}], nextCursor }. CSV: every matching row (up to 100,000).
+ * GET /api/users?day=YYYY-MM-DD | from=&to=, sort=userId|timeSpent|events|mostCommonEvent|clicks|
+ * pageViews|ctr, order, q (userId prefix), limit, cursor, format=json|csv. JSON: { from, to, total,
+ * rows: [{userId, eventCount, timeSpentSeconds, clicks, pageViews, ctr, mostCommonEvent}],
+ * nextCursor, prevCursor } (pass either back as `cursor` for the next or the previous page; ties on
+ * the sort key go by userId). CSV: every matching row in the same order (up to 100,000).
  */
 import { csvHeaders, csvStream } from '../../../lib/http/csv';
 import { methodNotAllowed } from '../../../lib/http/errors';
