@@ -13,10 +13,22 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+/**
+ * Errors kafkajs logs at ERROR but retries by itself: a broker or coordinator still starting, a
+ * rebalance, a topic another process created first. They are expected when the stack starts or
+ * a broker restarts, so they are logged as warnings; anything else stays an error.
+ */
+const RETRIED = /coordinator is loading|coordinator is not available|rebalanc|leader is not available|not the leader|There is no leader|already exists|Topic creation errors|Connection error|ECONNREFUSED|Request is not valid given the current SASL state/i;
+
 function pinoLogCreator() {
   const log = logger('kafkajs');
   return ({ level, log: entry }: LogEntry) => {
     const { message, ...rest } = entry;
+    const detail = `${message} ${String((rest as { error?: unknown }).error ?? '')}`;
+    if (level === logLevel.ERROR && RETRIED.test(detail)) {
+      log.warn(rest, message);
+      return;
+    }
     // We bound the idempotent producer's retries on purpose, so an outage reaches the caller
     // instead of hanging forever (lib/kafka/producer.ts); kafkajs warns about that every time.
     if (message.startsWith('Limiting retries for the idempotent producer')) return;
