@@ -9,6 +9,7 @@ import http from 'node:http';
 import next from 'next';
 import { config } from './lib/config';
 import { prisma } from './lib/db/prisma';
+import { earlyAnswer } from './lib/http/early-errors';
 import { contentSecurityPolicy, createNonce } from './lib/http/security-headers';
 import { createKafka } from './lib/kafka/client';
 import { startLive } from './lib/live/start-live';
@@ -33,6 +34,13 @@ runMain(async () => {
     req.headers['content-security-policy'] = csp;
     req.headers['x-nonce'] = nonce;
     res.setHeader('Content-Security-Policy', csp);
+    // Bad percent-encoding and unknown methods: a clear 4xx here, not Next.js's bare 500.
+    const early = earlyAnswer(req.method, req.url);
+    if (early) {
+      res.writeHead(early.status, { ...early.headers, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'DENY' });
+      res.end(req.method === 'HEAD' ? undefined : early.body);
+      return;
+    }
     handle(req, res).catch((err: unknown) => {
       log.error({ err, url: req.url }, 'request handler failed');
       if (!res.headersSent) {

@@ -10,7 +10,14 @@ export const MAX_RANGE_DAYS = 366;
 /** Minute series are bounded tighter: 7 days is already 10,080 points. */
 export const MAX_MINUTE_RANGE_MS = 7 * 86_400_000;
 
-export const daySchema = z.string().refine(isValidDay, 'must be a date like 2024-05-01');
+/** Days outside this span are refused: PostgreSQL has no year 0, and nothing is counted before 1970. */
+export const MIN_DAY = '1970-01-01';
+export const MAX_DAY = '9999-12-31';
+
+export const daySchema = z
+  .string()
+  .refine(isValidDay, 'must be a date like 2024-05-01')
+  .refine((d) => d >= MIN_DAY && d <= MAX_DAY, `must be a day from ${MIN_DAY} to ${MAX_DAY}`);
 
 export const userIdParam = z
   .string()

@@ -1,6 +1,6 @@
 /** Parameters of the per-user endpoints and page. */
 import { z } from 'zod';
-import { dayRangeFields, formatSchema, lastDaysRange, MAX_MINUTE_RANGE_MS, resolveRange, userIdParam, type DayRange } from './params';
+import { dayRangeFields, formatSchema, lastDaysRange, MAX_DAY, MAX_MINUTE_RANGE_MS, MIN_DAY, resolveRange, userIdParam, type DayRange } from './params';
 import { startOfDayMs, todayUtc } from '../queries/days';
 
 export const userPathSchema = z.object({ userId: userIdParam });
@@ -16,7 +16,8 @@ const instant = z
   .max(40, 'must be an ISO-8601 date-time such as 2024-05-01T12:00:00Z')
   .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/, 'must be an ISO-8601 date-time such as 2024-05-01T12:00:00Z')
   .transform((s) => Date.parse(/T.*(Z|[+-]\d{2}:?\d{2})$/.test(s) || !s.includes('T') ? s : `${s}Z`))
-  .refine((ms) => Number.isFinite(ms), 'is not a valid date-time');
+  .refine((ms) => Number.isFinite(ms), 'is not a valid date-time')
+  .refine((ms) => ms >= Date.parse(`${MIN_DAY}T00:00:00Z`) && ms < Date.parse(`${MAX_DAY}T00:00:00Z`) + 86_400_000, `must be from ${MIN_DAY} to ${MAX_DAY}`);
 
 /** from/to instants; default: today (UTC) so far. */
 export const userMinutesParamsSchema = z

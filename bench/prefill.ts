@@ -1,0 +1,80 @@
+/**
+ * The pre-filled topic the raw consumer and the workers read: `count` events from the simulator's
+ * deterministic sequence (seed 42, `users` users, a simulated clock at 2,000 events/s ending about
+ * now, so nothing is late or in the future), keyed by userId with the default partitioner.
+ * Produced as fast as the broker takes it: values are encoded once, and several sends are in
+ * flight at a time from a plain (non-idempotent) producer.
+ */
+import { Partitioners, type Message } from 'kafkajs';
+import type { BenchContext } from './context';
+import { simulatedClock } from '../simulator/clock';
+import { createEventSequence } from '../simulator/sequence';
+
+export const PREFILL_SEED = 42;
+/** Event-time rate of the pre-filled events (how fast a live simulator would have made them). */
+export const PREFILL_EVENT_RATE = 2_000;
+
+export interface Prefilled {
+  topic: string;
+  count: number;
+  users: number;
+  distinctUsers: number;
+  produceSeconds: number;
+  producedPerSecond: number;
+  bytes: number;
+}
+
+export async function prefillTopic(ctx: BenchContext, label: string, count: number, users: number): Promise<Prefilled> {
+  const topic = await ctx.createTopic(label);
+  const startMs = Date.now() - Math.ceil((count / PREFILL_EVENT_RATE) * 1000) - 60_000;
+  const sequence = createEventSequence({ seed: PREFILL_SEED, users, clock: simulatedClock(startMs, PREFILL_EVENT_RATE) });
+  const producer = ctx.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  await producer.connect();
+  const chunk = 5_000;
+  const inFlightMax = 8;
+  const inFlight = new Set<Promise<void>>();
+  const seen = new Set<string>();
+  let bytes = 0;
+  let failure: unknown;
+  const started = performance.now();
+  try {
+    for (let i = 0; i < count && failure === undefined; i += chunk) {
+      const n = Math.min(chunk, count - i);
+      const messages: Message[] = new Array<Message>(n);
+      for (let j = 0; j < n; j++) {
+        const m = sequence.next();
+        const value = Buffer.from(m.value);
+        bytes += value.length;
+        seen.add(m.key);
+        messages[j] = { key: m.key, value };
+      }
+      const send: Promise<void> = producer
+        .send({ topic, acks: -1, messages })
+        .then(
+          () => undefined,
+          (err: unknown) => {
+            failure ??= err;
+          },
+        )
+        .finally(() => inFlight.delete(send));
+      inFlight.add(send);
+      if (inFlight.size >= inFlightMax) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+  } finally {
+    await producer.disconnect();
+  }
+  if (failure !== undefined) throw new Error(`could not pre-fill ${topic}: ${(failure as Error).message}`);
+  const produceSeconds = (performance.now() - started) / 1000;
+  return { topic, count, users, distinctUsers: seen.size, produceSeconds, producedPerSecond: count / produceSeconds, bytes };
+}
+
+/** The run's one pre-filled topic, made on first use. */
+export function sharedPrefill(ctx: BenchContext): Promise<Prefilled> {
+  return ctx.once('prefill', async () => {
+    ctx.log(`pre-filling a topic with ${ctx.opts.events.toLocaleString('en-US')} events from ${ctx.opts.users.toLocaleString('en-US')} users ...`);
+    const p = await prefillTopic(ctx, 'prefilled', ctx.opts.events, ctx.opts.users);
+    ctx.log(`pre-filled ${p.topic}: ${Math.round(p.producedPerSecond).toLocaleString('en-US')} events/s produced (${p.produceSeconds.toFixed(1)} s)`);
+    return p;
+  });
+}
