@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+/** Build output and data folders hold other packages' tests (e.g. .next-test/node_modules). */
+const notOurs = ['node_modules/**', '.next/**', '.next-test/**', '.data/**', 'test-results/**'];
+
 // Unit tests sit beside the code (*.test.ts) and run in parallel. Integration tests
 // (*.integration.test.ts) talk to the real broker and database started by scripts/test.ts and run
 // one file at a time. Browser tests are Playwright's (tests/e2e) and are not run by vitest.
@@ -10,14 +13,14 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['**/*.test.ts'],
-          exclude: ['**/*.integration.test.ts', 'node_modules/**', 'tests/e2e/**', '.next/**'],
+          exclude: ['**/*.integration.test.ts', 'tests/e2e/**', ...notOurs],
         },
       },
       {
         test: {
           name: 'integration',
           include: ['**/*.integration.test.ts'],
-          exclude: ['node_modules/**', '.next/**'],
+          exclude: notOurs,
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,

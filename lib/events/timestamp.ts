@@ -6,8 +6,21 @@
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
+/**
+ * The last text parsed and its result: validation checks a timestamp and then converts it, so the
+ * same string is parsed twice in a row for every event; this makes the second time free.
+ */
+let last: { text: string; value: number | undefined } = { text: '', value: undefined };
+
 /** Epoch milliseconds in UTC, or undefined when the text is not a valid ISO-8601 date-time. */
 export function parseTimestamp(text: string): number | undefined {
+  if (text === last.text) return last.value;
+  const value = parse(text);
+  last = { text, value };
+  return value;
+}
+
+function parse(text: string): number | undefined {
   const m = ISO.exec(text);
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s = '0', frac = '', zone = 'Z'] = m;

@@ -41,7 +41,8 @@ export interface HandlerDeps {
   now?: () => number;
 }
 
-type Decoded = ValidEvent & { offset: string; message: KafkaMessage };
+/** What the core needs of an event, plus the message it came in (for the late topic). */
+type Decoded = Pick<ValidEvent, 'userId' | 'eventType' | 'eventTimeMs' | 'sessionDuration'> & { message: KafkaMessage };
 
 function sideMessage(topic: string, partition: number, m: KafkaMessage, reason: string, extra: Record<string, string> = {}): Message {
   return {
@@ -82,7 +83,10 @@ export function createBatchHandler(d: HandlerDeps) {
     const nowMs = now();
     for (const m of messages) {
       const r = decodeEvent(m.value, { nowMs, maxFutureMs: d.settings.maxFutureMs });
-      if (r.ok) valid.push({ ...r.event, offset: m.offset, message: m });
+      if (r.ok) {
+        const { userId, eventType, eventTimeMs, sessionDuration } = r.event;
+        valid.push({ userId, eventType, eventTimeMs, sessionDuration, message: m });
+      }
       else side.push({ topic: d.settings.dlqTopic, message: sideMessage(topic, partition, m, r.reason) });
     }
     const invalid = side.length;
