@@ -6,10 +6,10 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnTs, tail, type Child } from '../lib/process/children';
+import { freePort, nextBuildDir } from '../lib/process/web-server';
 import type { BenchContext } from './context';
 
 export interface WebServer {
@@ -23,22 +23,11 @@ export interface WebServer {
   builtAt: string;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 async function nextBuild(ctx: BenchContext): Promise<void> {
-  const built = fs.existsSync(path.resolve('.next', 'BUILD_ID'));
+  const built = fs.existsSync(path.join(nextBuildDir(), 'BUILD_ID'));
   const wanted = ctx.opts.build && (!ctx.opts.quick || !built);
   if (!wanted && built) return;
-  if (!wanted && !built) throw new Error('no Next.js build in .next and --no-build was given; run `npm run build`');
+  if (!wanted && !built) throw new Error('no Next.js build and --no-build was given; run `npm run build`');
   ctx.log('building the dashboard (next build) ...');
   fs.mkdirSync(ctx.logDir, { recursive: true });
   const logFile = path.join(ctx.logDir, 'next-build.log');
@@ -93,7 +82,7 @@ export function sharedWebServer(ctx: BenchContext): Promise<WebServer> {
     const url = `http://127.0.0.1:${port}`;
     await waitForHealth(url, child, 90_000);
     ctx.log(`web server up at ${url}`);
-    const builtAt = fs.statSync(path.resolve('.next', 'BUILD_ID')).mtime.toISOString();
+    const builtAt = fs.statSync(path.join(nextBuildDir(), 'BUILD_ID')).mtime.toISOString();
     return { url, child, topic, groupId, env, builtAt };
   });
 }

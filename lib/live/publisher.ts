@@ -2,7 +2,8 @@
  * Turns commit notices into pushes. A notice marks what it touched as stale: the overview, the
  * pipeline, and the rooms of the users it names (all watched users when the list was truncated).
  * A coalescer then re-queries only the stale rooms that someone is in and emits to them, at most
- * once per ~500 ms. A timer also refreshes the pipeline every second and the overview every 5 s
+ * once per ~500 ms per kind of room (overview, pipeline, users), so a slow overview query does not
+ * delay a user's update. A timer also refreshes the pipeline every second and the overview every 5 s
  * (rates and "last 5 minutes" move with the clock, and lag grows while the worker is down).
  */
 import type { Server } from 'socket.io';
@@ -43,32 +44,54 @@ export function createPublisher(o: PublisherOptions): Publisher {
   const members = (room: string) => o.io.sockets.adapter.rooms.get(room)?.size ?? 0;
   const watchedUsers = () => [...o.io.sockets.adapter.rooms.keys()].filter((r) => r.startsWith('user:')).map((r) => r.slice(5));
 
-  const flush = async () => {
-    const jobs: Promise<void>[] = [];
-    if (overviewStale) {
+  const onError = (err: unknown) => o.log.error({ err }, 'live update failed');
+  const interval = o.intervalMs ?? 500;
+  // One coalescer per kind of room, so a slow overview query never holds back a user's update.
+  const overviewPush = createCoalescer(
+    async () => {
+      if (!overviewStale) return;
       overviewStale = false;
-      if (members('overview') > 0) jobs.push(o.overview.refresh().then((s) => void o.io.to('overview').emit('overview:update', s)));
-    }
-    if (pipelineStale) {
+      if (members('overview') > 0) o.io.to('overview').emit('overview:update', await o.overview.refresh());
+    },
+    interval,
+    onError,
+  );
+  const pipelinePush = createCoalescer(
+    async () => {
+      if (!pipelineStale) return;
       pipelineStale = false;
-      if (members('pipeline') > 0) jobs.push(o.pipeline.refresh().then((s) => void o.io.to('pipeline').emit('pipeline:update', s)));
-    }
-    const users = allUsersStale ? watchedUsers() : [...staleUsers].filter((u) => members(userRoom(u)) > 0);
-    allUsersStale = false;
-    staleUsers.clear();
-    for (const userId of users) jobs.push(o.user(userId).then((s) => void o.io.to(userRoom(userId)).emit('user:update', s)));
-    const results = await Promise.allSettled(jobs);
-    const failed = results.filter((r) => r.status === 'rejected').length;
-    if (failed > 0) o.log.warn({ failed }, 'some live updates could not be computed');
+      if (members('pipeline') > 0) o.io.to('pipeline').emit('pipeline:update', await o.pipeline.refresh());
+    },
+    interval,
+    onError,
+  );
+  const usersPush = createCoalescer(
+    async () => {
+      const users = allUsersStale ? watchedUsers() : [...staleUsers].filter((u) => members(userRoom(u)) > 0);
+      allUsersStale = false;
+      staleUsers.clear();
+      const results = await Promise.allSettled(users.map(async (userId) => o.io.to(userRoom(userId)).emit('user:update', await o.user(userId))));
+      const failed = results.filter((r) => r.status === 'rejected').length;
+      if (failed > 0) o.log.warn({ failed }, 'some live updates could not be computed');
+    },
+    interval,
+    onError,
+  );
+  const requestAll = () => {
+    overviewPush.request();
+    pipelinePush.request();
+    usersPush.request();
   };
 
-  const coalescer = createCoalescer(flush, o.intervalMs ?? 500, (err) => o.log.error({ err }, 'live update failed'));
   let ticks = 0;
   const timer = setInterval(() => {
     ticks += 1;
     pipelineStale = true;
-    if (ticks % 5 === 0) overviewStale = true;
-    coalescer.request();
+    pipelinePush.request();
+    if (ticks % 5 === 0) {
+      overviewStale = true;
+      overviewPush.request();
+    }
   }, 1000);
   timer.unref();
 
@@ -78,21 +101,23 @@ export function createPublisher(o: PublisherOptions): Publisher {
       pipelineStale = true;
       if (n.usersTruncated) allUsersStale = true;
       for (const u of n.users) staleUsers.add(u);
-      coalescer.request();
+      requestAll();
     },
     refreshAll() {
       overviewStale = true;
       pipelineStale = true;
       allUsersStale = true;
-      coalescer.request();
+      requestAll();
     },
     pipelineChanged() {
       pipelineStale = true;
-      coalescer.request();
+      pipelinePush.request();
     },
     close() {
       clearInterval(timer);
-      coalescer.close();
+      overviewPush.close();
+      pipelinePush.close();
+      usersPush.close();
     },
   };
 }

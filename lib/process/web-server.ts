@@ -65,9 +65,14 @@ function newestSourceMs(): number {
   return newest;
 }
 
+/** Where `next build` writes: NEXT_DIST_DIR (tests use .next-test) or .next, as next.config.js says. */
+export function nextBuildDir(): string {
+  return path.resolve(process.env.NEXT_DIST_DIR || '.next');
+}
+
 /** Runs `next build` when there is no build, when a source is newer than it, or when forced. */
 export async function ensureNextBuild(logDir: string, force = false): Promise<void> {
-  const buildId = path.resolve('.next', 'BUILD_ID');
+  const buildId = path.join(nextBuildDir(), 'BUILD_ID');
   if (!force && fs.existsSync(buildId) && fs.statSync(buildId).mtimeMs >= newestSourceMs()) return;
   fs.mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, 'next-build.log');
