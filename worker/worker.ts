@@ -27,6 +27,8 @@ export interface Worker {
   start(): Promise<void>;
   stop(): Promise<void>;
   health(): WorkerHealth;
+  /** Base URL of /healthz and /metrics, once started (null if the port could not be bound). */
+  endpoint(): string | null;
 }
 
 export function createWorker(o: WorkerOptions): Worker {
@@ -109,6 +111,10 @@ export function createWorker(o: WorkerOptions): Worker {
         log.info('worker stopped');
       })();
       return stopping;
+    },
+    endpoint() {
+      const addr = server?.address();
+      return addr && typeof addr === 'object' ? `http://${cfg.HOST}:${addr.port}` : null;
     },
     health(): WorkerHealth {
       const stalled = state === 'ok' && lastFetchAt !== null && Date.now() - lastFetchAt > 60_000;

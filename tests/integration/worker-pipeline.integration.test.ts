@@ -63,6 +63,16 @@ describe('worker pipeline', () => {
     expect(minutes.map((m) => [m.userId, m.windowStart.toISOString(), m.eventCount, Number(m.timeSpentSeconds)])).toEqual([['user123', '2023-09-25T14:30:00.000Z', 1, 180]]);
     const state = await p.db.partitionState.findMany({ where: { groupId: p.cfg.WORKER_GROUP_ID } });
     expect(state.reduce((s, r) => s + Number(r.processed), 0)).toBe(1);
+
+    // Operations: the health check and the Prometheus metrics see the commit.
+    const base = p.worker.endpoint();
+    expect(base).not.toBeNull();
+    const health = (await (await fetch(`${base}/healthz`)).json()) as { status: string; lastCommitAt: string | null };
+    expect(health.status).toBe('ok');
+    expect(health.lastCommitAt).not.toBeNull();
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/^clickstream_worker_events_total\{outcome="counted"\} 1$/m);
+    expect(metrics).toMatch(/^clickstream_worker_batch_duration_seconds_count 1$/m);
   });
 
   it('totals 100,000 simulator events from 500 users exactly as the ground truth', async () => {
