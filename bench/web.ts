@@ -4,12 +4,11 @@
  * topic and worker group. `next build` runs first on full runs (so the figures are for the current
  * source) and whenever no build exists.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnTs, tail, type Child } from '../lib/process/children';
-import { freePort, nextBuildDir } from '../lib/process/web-server';
+import { freePort, nextBuildDir, runNextBuild } from '../lib/process/web-server';
 import type { BenchContext } from './context';
 
 export interface WebServer {
@@ -29,19 +28,7 @@ async function nextBuild(ctx: BenchContext): Promise<void> {
   if (!wanted && built) return;
   if (!wanted && !built) throw new Error('no Next.js build and --no-build was given; run `npm run build`');
   ctx.log('building the dashboard (next build) ...');
-  fs.mkdirSync(ctx.logDir, { recursive: true });
-  const logFile = path.join(ctx.logDir, 'next-build.log');
-  const out = fs.openSync(logFile, 'w');
-  const code = await new Promise<number | null>((resolve) => {
-    const child = spawn(path.resolve('node_modules/.bin/next'), ['build'], {
-      env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
-      stdio: ['ignore', out, out],
-    });
-    child.on('exit', (c) => resolve(c));
-    child.on('error', () => resolve(127));
-  });
-  fs.closeSync(out);
-  if (code !== 0) throw new Error(`next build failed (exit ${code}); last lines:\n${tail(logFile, 15)}`);
+  await runNextBuild(ctx.logDir);
 }
 
 async function waitForHealth(url: string, child: Child, timeoutMs: number): Promise<void> {

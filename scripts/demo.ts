@@ -4,9 +4,7 @@
  * the simulator at a modest rate), prints the URL and a live status line. Ctrl-C or SIGTERM stops
  * everything it started.
  */
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { config } from '../lib/config';
 import { startStack } from '../lib/infra/stack';
 import { waitFor } from '../lib/infra/wait';
@@ -16,6 +14,7 @@ import { runMain, UserFacingError } from '../lib/main';
 import { spawnTs, stopChild, tail, type Child } from '../lib/process/children';
 import { acquireLock } from '../lib/process/lock';
 import { onShutdown } from '../lib/process/shutdown';
+import { runNextBuild } from '../lib/process/web-server';
 import { canConnect } from '../lib/infra/wait';
 import { formatStatusLine, readPipelineStatus } from './demo-status';
 
@@ -58,15 +57,14 @@ runMain(async () => {
   const kafka = createKafka(cfg, `${cfg.KAFKA_CLIENT_ID}-demo`);
   await ensureTopics(kafka, cfg);
 
+  const logs = path.resolve(cfg.DATA_DIR, 'logs');
   say('building the dashboard (next build) ...');
   try {
-    await promisify(execFile)(path.resolve('node_modules/.bin/next'), ['build'], { env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }, maxBuffer: 64 * 1024 * 1024 });
+    await runNextBuild(logs);
   } catch (err) {
-    const e = err as { stdout?: string; stderr?: string };
-    throw new UserFacingError(`next build failed:\n${`${e.stdout ?? ''}${e.stderr ?? ''}`.trim().split('\n').slice(-30).join('\n')}`);
+    throw new UserFacingError((err as Error).message);
   }
 
-  const logs = path.resolve(cfg.DATA_DIR, 'logs');
   const env = { ...process.env, NODE_ENV: 'production' as const, NEXT_TELEMETRY_DISABLED: '1' };
   children.push(spawnTs('worker', 'worker/main.ts', env, logs));
   children.push(spawnTs('web', 'server.ts', { ...env, SIMULATOR_AUTOSTART: 'true' }, logs));

@@ -70,10 +70,8 @@ export function nextBuildDir(): string {
   return path.resolve(process.env.NEXT_DIST_DIR || '.next');
 }
 
-/** Runs `next build` when there is no build, when a source is newer than it, or when forced. */
-export async function ensureNextBuild(logDir: string, force = false): Promise<void> {
-  const buildId = path.join(nextBuildDir(), 'BUILD_ID');
-  if (!force && fs.existsSync(buildId) && fs.statSync(buildId).mtimeMs >= newestSourceMs()) return;
+/** Runs `next build` (output in nextBuildDir(), log in logDir/next-build.log); throws with the log's tail. */
+export async function runNextBuild(logDir: string): Promise<void> {
   fs.mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, 'next-build.log');
   const out = fs.openSync(logFile, 'w');
@@ -87,6 +85,13 @@ export async function ensureNextBuild(logDir: string, force = false): Promise<vo
   });
   fs.closeSync(out);
   if (code !== 0) throw new Error(`next build failed (exit ${code}); last lines:\n${tail(logFile, 15)}`);
+}
+
+/** Runs `next build` when there is no build, when a source is newer than it, or when forced. */
+export async function ensureNextBuild(logDir: string, force = false): Promise<void> {
+  const buildId = path.join(nextBuildDir(), 'BUILD_ID');
+  if (!force && fs.existsSync(buildId) && fs.statSync(buildId).mtimeMs >= newestSourceMs()) return;
+  await runNextBuild(logDir);
 }
 
 /**
