@@ -8,9 +8,11 @@
  * failed, and samples where Kafka or PostgreSQL was reported unreachable.
  *
  * Verdict, after a warm-up (the first 10% of the run or 3 min, whichever is longer, at most half
- * the run): each process's memory at the
- * end (median of the last 3 samples) is within ±10% of its memory just after warm-up (median of
- * the 3 samples after it); the lag stays under a bound (30 s of events) and drains to 0 within
+ * the run): each process's memory at the end is within ±10% of its memory just after warm-up,
+ * each taken as the median of a window of a sixth of the samples after warm-up (at least 3): a
+ * Node process's RSS saw-tooths by ±10% with garbage collection, so three samples at each end
+ * can catch opposite phases of it (the first 30-minute run did: +12.4% with 3-sample windows,
+ * +1.0% with 26-sample ones, means +0.7%); the lag stays under a bound (30 s of events) and drains to 0 within
  * 60 s of stopping the simulator; no errors. Prints the samples, the figures and the verdict, and
  * exits 1 when any check fails.
  *
@@ -250,8 +252,9 @@ runMain(async () => {
 
     // ---- figures and verdict ----
     const after = samples.filter((s) => s.t * 1000 >= warmupMs);
-    const baseline = after.slice(0, 3);
-    const last = after.slice(-3);
+    const window = Math.max(3, Math.floor(after.length / 6));
+    const baseline = after.slice(0, window);
+    const last = after.slice(-window);
     const mem = (pick: (s: Sample) => number | null) => {
       const b = median(baseline.map(pick));
       const e = median(last.map(pick));
