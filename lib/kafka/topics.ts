@@ -29,8 +29,10 @@ function isAlreadyExists(err: unknown): boolean {
  */
 export async function ensureTopic(admin: Admin, topic: string, partitions: number): Promise<TopicState> {
   let created = false;
+  // Look first: asking to create an existing topic makes kafkajs log a warning every start-up.
+  const exists = (await admin.listTopics()).includes(topic);
   try {
-    created = await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+    if (!exists) created = await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
   } catch (err) {
     // Another process won the race to create it.
     if (!isAlreadyExists(err)) throw err;
