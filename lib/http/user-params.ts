@@ -27,6 +27,10 @@ export const userMinutesParamsSchema = z
     const toMs = v.to ?? now + 60_000;
     const fromMs = v.from ?? Math.min(startOfDayMs(todayUtc(now)), toMs);
     if (fromMs > toMs) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must not be after to' });
-    else if (toMs - fromMs > MAX_MINUTE_RANGE_MS) ctx.addIssue({ code: 'custom', path: ['to'], message: 'the range must be at most 7 days' });
+    else if (toMs - fromMs > MAX_MINUTE_RANGE_MS) {
+      // Name a parameter the caller sent: without `to`, the range runs from `from` to now.
+      const sentTo = v.to !== undefined;
+      ctx.addIssue({ code: 'custom', path: [sentTo ? 'to' : 'from'], message: sentTo ? 'the range must be at most 7 days' : 'the range from it to now must be at most 7 days' });
+    }
     return { fromMs, toMs };
   });
