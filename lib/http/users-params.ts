@@ -1,20 +1,13 @@
 /** The users table's parameters, shared by GET /api/users and the /users page. */
 import { z } from 'zod';
-import { decodeCursor, USER_SORTS, type UserSort, type SortOrder, type UsersCursor } from '../queries/users-cursor';
-import { dayRangeFields, formatSchema, resolveRange, todayRange, type DayRange } from './params';
+import { decodeCursor, USER_SORTS, type UsersCursor } from '../queries/users-cursor';
+import type { ListUsersInput } from '../queries/users-rows';
+import { dayRangeFields, formatSchema, resolveRange, todayRange } from './params';
 
 export const MAX_PAGE_SIZE = 200;
 
-export interface UsersParams {
-  range: DayRange;
-  sort: UserSort;
-  order: SortOrder;
-  /** userId prefix; empty for all users. */
-  q: string;
-  limit: number;
-  cursor: UsersCursor | undefined;
-  format: 'json' | 'csv';
-}
+/** The query's input plus the response format. */
+export type UsersParams = ListUsersInput & { format: 'json' | 'csv' };
 
 export const usersParamsSchema = z
   .object({
