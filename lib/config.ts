@@ -48,6 +48,10 @@ export const configSchema = z.object({
   TOPIC_DLQ: topicName.default('clickstream.events.dlq'),
   TOPIC_LATE: topicName.default('clickstream.events.late'),
   EVENTS_PARTITIONS: int(1, 1000).default(6),
+  /** Replicas of each topic the project creates; unset: as many as the cluster has brokers, up to 3. */
+  TOPIC_REPLICATION_FACTOR: int(1, 32_767).optional(),
+  /** min.insync.replicas of those topics; unset: the replication factor − 1, at least 1. */
+  TOPIC_MIN_INSYNC_REPLICAS: int(1, 32_767).optional(),
   WORKER_GROUP_ID: z.string().min(1).default('clickstream-worker'),
   WINDOW_SIZE_MS: int(1000, 86_400_000)
     .refine((ms) => 86_400_000 % ms === 0, 'must divide a day evenly (e.g. 60000 for one minute)')
@@ -60,6 +64,12 @@ export const configSchema = z.object({
   WORKER_SESSION_TIMEOUT_MS: int(6_000, 300_000).default(30_000),
   /** Batches of different partitions one worker process handles at once. */
   WORKER_CONCURRENCY: int(1, 64).default(3),
+  /**
+   * What the worker does with a stored position that belongs to another Kafka cluster or another
+   * incarnation of the topic: `refuse` the partition (and say how to reset it), or `adopt` the
+   * topic as it is now and count it from its earliest offset (the demo, which owns its broker).
+   */
+  WORKER_ON_POSITION_MISMATCH: z.enum(['refuse', 'adopt']).default('refuse'),
   SIMULATOR_RATE: int(1, 100_000).default(50),
   SIMULATOR_USERS: int(1, 1_000_000).default(500),
   /** The web server starts its embedded simulator at boot (used by `npm run demo`). */

@@ -11,9 +11,12 @@ import { BatchConsumer } from '../lib/kafka/consumer';
 import { createEventProducer } from '../lib/kafka/producer';
 import { logger } from '../lib/log';
 import { createBatchHandler } from './shell/batch-handler';
+import { createPartitionLogReader } from './shell/partition-log';
+import { createPositionKeeper } from './shell/positions';
 import { startHealthServer, type WorkerHealth } from './shell/health-server';
 import { createWorkerMetrics, RateMeter } from './shell/metrics';
 import { PostgresSink } from './shell/postgres-sink';
+import { createSideTopicSender } from './shell/side-topic-sender';
 import type { AggregateSink } from './shell/sink';
 
 export interface WorkerOptions {
@@ -21,6 +24,8 @@ export interface WorkerOptions {
   kafka: Kafka;
   sink?: AggregateSink;
   chunkSize?: number;
+  /** How often refused partitions are looked at again, ms. */
+  recheckMs?: number;
 }
 
 export interface Worker {
@@ -39,22 +44,43 @@ export function createWorker(o: WorkerOptions): Worker {
   const rate = new RateMeter();
   // Dead-letter and late messages; sends queue in call order (see lib/kafka/producer.ts).
   const producer = createEventProducer(kafka, { topic: cfg.TOPIC_DLQ });
+  const sideTopics = createSideTopicSender({ kafka, producer, log });
   let lastFetchAt: number | null = null;
   let lastCommitAt: number | null = null;
   let assignment: Record<string, number[]> = {};
   let state: WorkerHealth['status'] = 'starting';
   let server: http.Server | undefined;
 
+  const logs = createPartitionLogReader(kafka);
+  const topic = cfg.TOPIC_EVENTS;
+  let retrying: WorkerHealth['retrying'] = null;
+  const positions = createPositionKeeper({
+    sink,
+    log,
+    logs,
+    groupId: cfg.WORKER_GROUP_ID,
+    onMismatch: cfg.WORKER_ON_POSITION_MISMATCH,
+    pause: (t, partition) => consumer.pause(t, [partition]),
+    resume: (t, partition) => consumer.resume(t, [partition]),
+    onBlocked: (t, partition, refused) => metrics.refused.set({ topic: t, partition: String(partition) }, refused ? 1 : 0),
+    onExpired: (_t, partition, count) => metrics.expired.inc({ partition: String(partition) }, Number(count)),
+  });
+
   const handler = createBatchHandler({
     sink,
+    positions,
+    logs,
     metrics,
     rate,
     log,
-    side: { send: async (topic, messages) => void (await producer.sendRaw(topic, messages)) },
-    seek: (topic, partition, offset) => consumer.seek(topic, partition, offset),
+    side: sideTopics,
+    seek: (t, partition, offset) => consumer.seek(t, partition, offset),
     onCommit: () => {
       lastCommitAt = Date.now();
       metrics.eventsPerSecond.set(rate.rate());
+    },
+    onRetrying: (what, attempt, err) => {
+      retrying = err === null ? null : { what, attempt, error: err.message.slice(0, 300), since: retrying?.since ?? new Date().toISOString() };
     },
     settings: {
       groupId: cfg.WORKER_GROUP_ID,
@@ -72,31 +98,36 @@ export function createWorker(o: WorkerOptions): Worker {
     kafka,
     log,
     groupId: cfg.WORKER_GROUP_ID,
-    topics: [cfg.TOPIC_EVENTS],
+    topics: [topic],
     fromBeginning: true,
     partitionsConsumedConcurrently: cfg.WORKER_CONCURRENCY,
     sessionTimeoutMs: cfg.WORKER_SESSION_TIMEOUT_MS,
     handleBatch: handler.handleBatch,
     onAssignment: async (assigned) => {
       assignment = assigned;
-      // Seek each newly assigned partition to the offset stored with its aggregates.
-      const partitions = assigned[cfg.TOPIC_EVENTS] ?? [];
-      handler.forget(cfg.TOPIC_EVENTS);
+      // Positions are checked and loaded again after every rebalance; seeking to them at once
+      // saves reading from wherever Kafka's committed offset is (the handler would seek anyway).
+      const partitions = assigned[topic] ?? [];
+      positions.retain(topic, []);
       for (const partition of partitions) {
-        const pos = await handler.load(cfg.TOPIC_EVENTS, partition, { isRunning: () => state !== 'stopped', heartbeat: async () => {}, log });
-        if (pos.nextOffset !== null) consumer.seek(cfg.TOPIC_EVENTS, partition, pos.nextOffset);
+        const pos = await positions.get(topic, partition, { isRunning: () => state !== 'stopped', heartbeat: async () => {}, log });
+        if (pos) consumer.seek(topic, partition, pos.verify?.offset ?? pos.nextOffset);
       }
     },
   });
   consumer.consumer.on(consumer.consumer.events.FETCH, () => {
     lastFetchAt = Date.now();
   });
+  // Refused partitions are looked at again now and then: a reset (npm run positions) resumes them.
+  const recheck = setInterval(() => void positions.recheck(), o.recheckMs ?? 10_000);
+  recheck.unref();
 
   let stopping: Promise<void> | undefined;
   return {
     async start() {
       server = await startHealthServer(cfg.WORKER_METRICS_PORT, cfg.HOST, metrics.registry, this.health, log);
       await producer.connect();
+      await sideTopics.prepare([cfg.TOPIC_DLQ, cfg.TOPIC_LATE]);
       await consumer.start();
       state = 'ok';
       log.info({ groupId: cfg.WORKER_GROUP_ID, topic: cfg.TOPIC_EVENTS }, 'worker started');
@@ -104,8 +135,10 @@ export function createWorker(o: WorkerOptions): Worker {
     stop() {
       stopping ??= (async () => {
         state = 'stopped';
+        clearInterval(recheck);
         await consumer.stop();
         await producer.disconnect();
+        await logs.close();
         await sink.close();
         await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
         log.info('worker stopped');
@@ -118,8 +151,12 @@ export function createWorker(o: WorkerOptions): Worker {
     },
     health(): WorkerHealth {
       const stalled = state === 'ok' && lastFetchAt !== null && Date.now() - lastFetchAt > 60_000;
+      const refused = positions.blocked();
+      const status = state !== 'ok' ? state : refused.length > 0 ? 'refusing' : retrying !== null && retrying.attempt >= 3 ? 'retrying' : stalled ? 'stalled' : 'ok';
       return {
-        status: stalled ? 'stalled' : state,
+        status,
+        refused,
+        retrying,
         lastFetchAt: lastFetchAt === null ? null : new Date(lastFetchAt).toISOString(),
         lastCommitAt: lastCommitAt === null ? null : new Date(lastCommitAt).toISOString(),
         eventsPerSecond: rate.rate(),

@@ -14,7 +14,10 @@ export type ValidEvent = ClickstreamEvent & { eventTimeMs: number };
 export type DecodeResult = { ok: true; event: ValidEvent } | { ok: false; reason: string };
 
 export interface DecodeOptions {
-  /** The wall clock, for the far-future check. */
+  /**
+   * The instant the far-future check compares with. The worker passes the Kafka record's timestamp,
+   * so the same record is judged the same way on every replay (Infinity: no check).
+   */
   nowMs: number;
   /** Events more than this far ahead of nowMs are invalid. */
   maxFutureMs: number;
@@ -43,7 +46,7 @@ export function validateEvent(value: unknown, options: DecodeOptions): DecodeRes
   const event = parsed.data as ClickstreamEvent;
   const eventTimeMs = parseTimestamp(event.timestamp) as number; // checked by the schema
   if (eventTimeMs > options.nowMs + options.maxFutureMs) {
-    return { ok: false, reason: `timestamp: ${event.timestamp} is more than ${Math.round(options.maxFutureMs / 1000)} s ahead of the wall clock` };
+    return { ok: false, reason: `timestamp: ${event.timestamp} is more than ${Math.round(options.maxFutureMs / 1000)} s ahead of the record's Kafka timestamp ${new Date(options.nowMs).toISOString()}` };
   }
   return { ok: true, event: { ...event, eventTimeMs } };
 }

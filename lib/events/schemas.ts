@@ -4,7 +4,7 @@
  * simulator/generators.ts).
  */
 import { z } from 'zod';
-import { parseTimestamp } from './timestamp';
+import { isEventTimeInRange, MAX_EVENT_DAY, MIN_EVENT_DAY, parseTimestamp } from './timestamp';
 
 /** A type error that says "is required" when the field is missing, so the reason reads right. */
 const typeError = (expected: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : expected);
@@ -22,7 +22,8 @@ const id = () => z.string({ error: typeError('must be a string') }).min(1, 'must
 const base = z.object({
   timestamp: z
     .string({ error: typeError('must be an ISO-8601 string') })
-    .refine((t) => parseTimestamp(t) !== undefined, 'must be an ISO-8601 date-time such as 2023-09-25T14:30:00Z'),
+    .refine((t) => parseTimestamp(t) !== undefined, { error: 'must be an ISO-8601 date-time such as 2023-09-25T14:30:00Z', abort: true })
+    .refine((t) => isEventTimeInRange(parseTimestamp(t) as number), `must be on a day from ${MIN_EVENT_DAY} to ${MAX_EVENT_DAY} (UTC)`),
   userId: userIdSchema,
   sessionDuration: z
     .number({ error: typeError('must be a number of seconds') })

@@ -51,6 +51,21 @@ function offsetMinutes(zone: string): number | undefined {
   return sign * (hours * 60 + minutes);
 }
 
+/**
+ * The days an event may fall on (UTC), shared with the API's day parameters: PostgreSQL has no year
+ * 0 and the dashboard queries nothing before 1970, so an event outside them could be counted but
+ * never shown, or refused by the database on every retry.
+ */
+export const MIN_EVENT_DAY = '1970-01-01';
+export const MAX_EVENT_DAY = '9999-12-31';
+const MIN_EVENT_MS = Date.parse(`${MIN_EVENT_DAY}T00:00:00Z`);
+const MAX_EVENT_MS = Date.parse(`${MAX_EVENT_DAY}T23:59:59.999Z`);
+
+/** True when an instant falls on a day events may have. */
+export function isEventTimeInRange(epochMs: number): boolean {
+  return epochMs >= MIN_EVENT_MS && epochMs <= MAX_EVENT_MS;
+}
+
 /** The UTC day (YYYY-MM-DD) of an epoch-millisecond instant. */
 export function utcDay(epochMs: number): string {
   return new Date(epochMs).toISOString().slice(0, 10);

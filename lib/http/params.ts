@@ -4,15 +4,16 @@
  */
 import { z } from 'zod';
 import { USER_ID_PATTERN } from '../events/schemas';
+import { MAX_EVENT_DAY, MIN_EVENT_DAY } from '../events/timestamp';
 import { daysInRange, isValidDay, todayUtc, addDays } from '../queries/days';
 
 export const MAX_RANGE_DAYS = 366;
 /** Minute series are bounded tighter: 7 days is already 10,080 points. */
 export const MAX_MINUTE_RANGE_MS = 7 * 86_400_000;
 
-/** Days outside this span are refused: PostgreSQL has no year 0, and nothing is counted before 1970. */
-export const MIN_DAY = '1970-01-01';
-export const MAX_DAY = '9999-12-31';
+/** Days outside the span events may have are refused (see lib/events/timestamp.ts). */
+export const MIN_DAY = MIN_EVENT_DAY;
+export const MAX_DAY = MAX_EVENT_DAY;
 
 export const daySchema = z
   .string()

@@ -6,6 +6,10 @@
  */
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from '../log';
+import { stopWithin } from '../process/shutdown';
+
+/** How long stop() waits for the batch in hand and for leaving the group. */
+export const STOP_TIMEOUT_MS = 5_000;
 
 export interface BatchConsumerOptions {
   kafka: Kafka;
@@ -83,9 +87,12 @@ export class BatchConsumer {
     this.consumer.seek({ topic, partition, offset: offset.toString() });
   }
 
-  /** Stops fetching, lets the batch in hand finish, leaves the group. Safe to call many times. */
+  /**
+   * Stops fetching, lets the batch in hand finish, leaves the group. Safe to call many times.
+   * Rejects after STOP_TIMEOUT_MS (kafkajs keeps retrying an unreachable broker far longer).
+   */
   stop(): Promise<void> {
-    this.stopping ??= this.started ? this.consumer.disconnect() : Promise.resolve();
+    this.stopping ??= this.started ? stopWithin(`Kafka consumer of group ${this.o.groupId}`, STOP_TIMEOUT_MS, this.consumer.disconnect()) : Promise.resolve();
     return this.stopping;
   }
 }

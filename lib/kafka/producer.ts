@@ -10,6 +10,7 @@
  */
 import { Partitioners, type Kafka, type Message, type Producer, type RecordMetadata, type RetryOptions } from 'kafkajs';
 import type { ClickstreamEvent } from '../events/schemas';
+import { stopWithin } from '../process/shutdown';
 
 export type SendOutcome = { ok: true; count: number } | { ok: false; count: number; error: Error };
 
@@ -22,7 +23,7 @@ export interface EventProducer {
   send(events: readonly ClickstreamEvent[]): Promise<SendOutcome>;
   /** Sends prepared messages (keys, headers) to any topic; rejects when Kafka does not acknowledge them. */
   sendRaw(topic: string, messages: Message[]): Promise<RecordMetadata[]>;
-  /** Waits for sends already queued, then disconnects. Idempotent. */
+  /** Waits for sends already queued, then disconnects; rejects after DISCONNECT_TIMEOUT_MS. Idempotent. */
   disconnect(): Promise<void>;
 }
 
@@ -36,6 +37,9 @@ export interface EventProducerOptions {
   /** Broker-side wait for the in-sync replicas' acknowledgements, ms. */
   ackTimeoutMs?: number;
 }
+
+/** How long disconnect() waits for queued sends and the disconnect (a send to a lost broker retries for ~45 s). */
+export const DISCONNECT_TIMEOUT_MS = 2_000;
 
 export const DEFAULT_SEND_RETRY: RetryOptions = { initialRetryTime: 300, maxRetryTime: 10_000, retries: 8 };
 
@@ -90,13 +94,17 @@ export function createEventProducer(kafka: Kafka, options: EventProducerOptions)
     },
     disconnect() {
       closed = true;
-      closing ??= (async () => {
-        await queue;
-        if (connecting) {
-          connecting = undefined;
-          await producer.disconnect();
-        }
-      })();
+      closing ??= stopWithin(
+        'Kafka producer',
+        DISCONNECT_TIMEOUT_MS,
+        (async () => {
+          await queue;
+          if (connecting) {
+            connecting = undefined;
+            await producer.disconnect();
+          }
+        })(),
+      );
       return closing;
     },
   };

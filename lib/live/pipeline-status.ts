@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { Config } from '../config';
+import { resetCommand } from '../position-reset';
 import type { CommitNotice } from './commit-notice';
 import { partitionStates, type PartitionStateRow } from '../queries/partition-states';
 import type { SimulatorStatus } from '../../simulator/types';
@@ -34,6 +35,8 @@ export const pipelineStatusSchema = z.object({
   processed: z.number(),
   invalid: z.number(),
   late: z.number(),
+  /** Offsets removed by retention before the worker read them, all partitions. */
+  expired: z.number(),
   /** Sum of the partitions' lag; null when Kafka's offsets are unknown. */
   totalLag: z.number().nullable(),
   partitions: z.array(
@@ -45,6 +48,9 @@ export const pipelineStatusSchema = z.object({
       lag: z.number().nullable(),
       watermark: z.string().nullable(),
       updatedAt: z.string().nullable(),
+      expired: z.number(),
+      /** Why the worker refuses to count this partition, with the command that resolves it (null while it counts). */
+      refused: z.string().nullable(),
     }),
   ),
   /** Time of the most recent committed batch (from partition_state). */
@@ -72,7 +78,7 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 
 export async function pipelineStatus(deps: PipelineDeps, nowMs = Date.now()): Promise<PipelineStatus> {
   const { cfg } = deps;
-  const [states, latest] = await Promise.allSettled([partitionStates(cfg.WORKER_GROUP_ID, cfg.TOPIC_EVENTS), deps.offsets.latest()]);
+  const [states, latest] = await Promise.allSettled([partitionStates(cfg.TOPIC_EVENTS), deps.offsets.latest()]);
   const rows: PartitionStateRow[] = states.status === 'fulfilled' ? states.value : [];
   const offsets = latest.status === 'fulfilled' ? latest.value : undefined;
   const byPartition = new Map(rows.map((r) => [r.partition, r]));
@@ -88,6 +94,8 @@ export async function pipelineStatus(deps: PipelineDeps, nowMs = Date.now()): Pr
       lag: off && committed !== null ? Math.max(0, off.high - committed) : null,
       watermark: state?.watermark ?? null,
       updatedAt: state?.updatedAt ?? null,
+      expired: state?.expired ?? 0,
+      refused: state?.refusedReason ? `${state.refusedReason}. To count the topic as it is now: ${resetCommand(cfg.TOPIC_EVENTS, partition)}` : null,
     };
   });
   const sum = (f: (r: PartitionStateRow) => number) => rows.reduce((a, r) => a + f(r), 0);
@@ -100,6 +108,7 @@ export async function pipelineStatus(deps: PipelineDeps, nowMs = Date.now()): Pr
     processed: sum((r) => r.processed),
     invalid: sum((r) => r.invalid),
     late: sum((r) => r.late),
+    expired: sum((r) => r.expired),
     totalLag: offsets ? partitions.reduce((a, p) => a + (p.lag ?? 0), 0) : null,
     partitions,
     lastCommitAt,

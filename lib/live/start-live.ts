@@ -49,7 +49,7 @@ export function startLive(o: LiveOptions): Live {
   const recent = createRecentEvents();
   const simulation = createSimulationController(o.simulator, { rate: cfg.SIMULATOR_RATE, users: cfg.SIMULATOR_USERS });
 
-  const sampler = createRateSampler(() => processedTotal(cfg.WORKER_GROUP_ID, cfg.TOPIC_EVENTS));
+  const sampler = createRateSampler(() => processedTotal(cfg.TOPIC_EVENTS));
   const overview = sharedLoader(() => overviewSnapshot(cfg.WINDOW_SIZE_MS, Date.now(), sampler.rate()), 400);
   const pipeline = sharedLoader(() => pipelineStatus({ cfg, simulatorStatus: () => simulation.status(), offsets, lastNotice: () => lastNotice }), 400);
   const user = (userId: string) => userLiveSnapshot(userId);

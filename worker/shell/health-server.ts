@@ -8,7 +8,12 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '../../lib/log';
 
 export interface WorkerHealth {
-  status: 'starting' | 'ok' | 'stalled' | 'stopped';
+  /** `refusing`: some partition's stored position does not fit its log (see `refused`); `retrying`: a step keeps failing. */
+  status: 'starting' | 'ok' | 'stalled' | 'refusing' | 'retrying' | 'stopped';
+  /** Partitions not counted because their stored position belongs elsewhere, with the reason. */
+  refused: { topic: string; partition: number; reason: string; since: string }[];
+  /** A step that keeps failing (a commit, a send), while it does. */
+  retrying: { what: string; attempt: number; error: string; since: string } | null;
   lastFetchAt: string | null;
   lastCommitAt: string | null;
   eventsPerSecond: number;

@@ -35,6 +35,18 @@ export function createWorkerMetrics() {
       labelNames: ['partition'] as const,
       registers: [registry],
     }),
+    expired: new Counter({
+      name: 'clickstream_worker_expired_total',
+      help: 'Offsets removed by retention before the worker read them, by partition',
+      labelNames: ['partition'] as const,
+      registers: [registry],
+    }),
+    refused: new Gauge({
+      name: 'clickstream_worker_partition_refused',
+      help: '1 while the worker refuses a partition whose stored position belongs to another cluster or topic incarnation',
+      labelNames: ['topic', 'partition'] as const,
+      registers: [registry],
+    }),
     lastCommit: new Gauge({
       name: 'clickstream_worker_last_commit_timestamp_seconds',
       help: 'Unix time of the last committed batch',

@@ -8,9 +8,10 @@
  * same order and cannot deadlock each other.
  */
 import type { Aggregate } from '../core/aggregate';
-import { COMMIT_CHANNEL, type CommitNotice } from '../../lib/live/commit-notice';
+import { boundNotice, COMMIT_CHANNEL, type CommitNotice } from '../../lib/live/commit-notice';
 import type { Db } from '../../lib/db/prisma';
-import type { AggregateSink, BatchCommit, CommitOutcome, PartitionPosition } from './sink';
+import type { StoredPosition } from '../core/positions';
+import type { AggregateSink, BatchCommit, CommitOutcome } from './sink';
 
 class Fenced extends Error {}
 
@@ -21,12 +22,26 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export class PostgresSink implements AggregateSink {
   constructor(private readonly db: Db) {}
 
-  async loadPosition(groupId: string, topic: string, partition: number): Promise<PartitionPosition> {
+  async loadPosition(topic: string, partition: number): Promise<StoredPosition | null> {
     const row = await this.db.partitionState.findUnique({
-      where: { groupId_topic_partition: { groupId, topic, partition } },
-      select: { nextOffset: true, watermark: true },
+      where: { topic_partition: { topic, partition } },
+      select: { nextOffset: true, watermark: true, clusterId: true, lastRecordTimestamp: true, lastRecordCrc: true },
     });
-    return { nextOffset: row?.nextOffset ?? null, watermarkMs: row?.watermark?.getTime() ?? null };
+    if (!row) return null;
+    const { lastRecordTimestamp: ts, lastRecordCrc: crc } = row;
+    return {
+      nextOffset: row.nextOffset,
+      watermarkMs: row.watermark?.getTime() ?? null,
+      clusterId: row.clusterId,
+      lastRecord: ts !== null && crc !== null ? { timestampMs: Number(ts), crc: Number(crc) } : null,
+    };
+  }
+
+  async setBlocked(topic: string, partition: number, reason: string | null): Promise<void> {
+    await this.db.$executeRaw`
+      UPDATE partition_state
+      SET blocked_reason = ${reason}, blocked_at = CASE WHEN ${reason}::text IS NULL THEN NULL ELSE COALESCE(blocked_at, now()) END
+      WHERE topic = ${topic} AND partition = ${partition}`;
   }
 
   async commit(b: BatchCommit): Promise<CommitOutcome> {
@@ -35,7 +50,7 @@ export class PostgresSink implements AggregateSink {
         async (tx) => {
           await advancePosition(tx, b);
           await upsertAggregate(tx, b.aggregate);
-          await notify(tx, b.notice);
+          if (b.notice) await notify(tx, b.notice);
         },
         { maxWait: 10_000, timeout: 60_000 },
       );
@@ -53,17 +68,23 @@ export class PostgresSink implements AggregateSink {
 
 async function advancePosition(tx: Tx, b: BatchCommit): Promise<void> {
   const watermark = b.watermarkMs === null ? null : iso(b.watermarkMs);
+  const ts = b.lastRecord === null ? null : BigInt(b.lastRecord.timestampMs);
+  const crc = b.lastRecord === null ? null : BigInt(b.lastRecord.crc);
   const changed =
     b.expectedNextOffset === null
       ? await tx.$executeRaw`
-          INSERT INTO partition_state (group_id, topic, partition, next_offset, watermark, processed, invalid, late, updated_at)
-          VALUES (${b.groupId}, ${b.topic}, ${b.partition}, ${b.nextOffset}, ${watermark}::timestamptz, ${b.counted}, ${b.invalid}, ${b.late}, now())
+          INSERT INTO partition_state (topic, partition, group_id, next_offset, watermark, processed, invalid, late, expired,
+                                       cluster_id, last_record_timestamp, last_record_crc, updated_at)
+          VALUES (${b.topic}, ${b.partition}, ${b.groupId}, ${b.nextOffset}, ${watermark}::timestamptz, ${b.counted}, ${b.invalid}, ${b.late}, ${b.expired},
+                  ${b.clusterId}, ${ts}::bigint, ${crc}::bigint, now())
           ON CONFLICT DO NOTHING`
       : await tx.$executeRaw`
           UPDATE partition_state
-          SET next_offset = ${b.nextOffset}, watermark = ${watermark}::timestamptz,
-              processed = processed + ${b.counted}, invalid = invalid + ${b.invalid}, late = late + ${b.late}, updated_at = now()
-          WHERE group_id = ${b.groupId} AND topic = ${b.topic} AND partition = ${b.partition} AND next_offset = ${b.expectedNextOffset}`;
+          SET next_offset = ${b.nextOffset}, watermark = ${watermark}::timestamptz, group_id = ${b.groupId},
+              processed = processed + ${b.counted}, invalid = invalid + ${b.invalid}, late = late + ${b.late}, expired = expired + ${b.expired},
+              cluster_id = ${b.clusterId}, last_record_timestamp = ${ts}::bigint, last_record_crc = ${crc}::bigint,
+              blocked_reason = NULL, blocked_at = NULL, updated_at = now()
+          WHERE topic = ${b.topic} AND partition = ${b.partition} AND next_offset = ${b.expectedNextOffset}`;
   if (changed !== 1) throw new Fenced();
 }
 
@@ -116,5 +137,6 @@ async function upsertAggregate(tx: Tx, agg: Aggregate): Promise<void> {
 }
 
 async function notify(tx: Tx, notice: CommitNotice): Promise<void> {
-  await tx.$executeRaw`SELECT pg_notify(${COMMIT_CHANNEL}, ${JSON.stringify(notice)})`;
+  // Bounded: PostgreSQL refuses a payload of 8000 bytes or more, which would fail the commit for good.
+  await tx.$executeRaw`SELECT pg_notify(${COMMIT_CHANNEL}, ${JSON.stringify(boundNotice(notice))})`;
 }

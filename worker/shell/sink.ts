@@ -3,36 +3,43 @@
  * store can implement this interface without touching the core. A sink must commit a batch's
  * increments, the partition's next offset and its watermark atomically, and refuse a commit whose
  * expected offset is no longer the stored one (another worker got there first).
+ *
+ * Positions are keyed by topic and partition, not by consumer group: whichever group reads the
+ * topic goes on from what is stored, so a new group id never counts an event twice.
  */
 import type { Aggregate } from '../core/aggregate';
+import type { RecordFingerprint, StoredPosition } from '../core/positions';
 import type { CommitNotice } from '../../lib/live/commit-notice';
 
-export interface PartitionPosition {
-  /** The next offset to process; null when the partition has never been committed. */
-  nextOffset: bigint | null;
-  watermarkMs: number | null;
-}
-
 export interface BatchCommit {
+  /** The group committing (recorded for operators; not part of the position's key). */
   groupId: string;
   topic: string;
   partition: number;
-  /** The offset this batch started from, as loaded; the commit is refused if it moved. */
+  /** The stored next offset this batch started from; the commit is refused if it moved (null: no row yet). */
   expectedNextOffset: bigint | null;
   nextOffset: bigint;
   watermarkMs: number | null;
+  /** The Kafka cluster and the last record counted: which cluster and topic incarnation the position belongs to. */
+  clusterId: string;
+  lastRecord: RecordFingerprint | null;
   aggregate: Aggregate;
   counted: number;
   invalid: number;
   late: number;
-  /** Announced to listeners only if the commit succeeds. */
-  notice: CommitNotice;
+  /** Offsets passed over because retention removed them before they were read. */
+  expired: bigint;
+  /** Announced to listeners only if the commit succeeds (null: nothing to announce). */
+  notice: CommitNotice | null;
 }
 
 export type CommitOutcome = 'committed' | 'fenced';
 
 export interface AggregateSink {
-  loadPosition(groupId: string, topic: string, partition: number): Promise<PartitionPosition>;
+  /** The stored position of a partition, or null when it has never been committed. */
+  loadPosition(topic: string, partition: number): Promise<StoredPosition | null>;
   commit(batch: BatchCommit): Promise<CommitOutcome>;
+  /** Records why the worker refuses to count a partition (null clears it). */
+  setBlocked(topic: string, partition: number, reason: string | null): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,0 +1,182 @@
+/**
+ * Partition positions, kept for the batch handler: loaded from the sink and checked against Kafka
+ * (worker/core/positions.ts decides), cached while the partition is ours, and moved only by fenced
+ * commits. A position that does not belong to the partition's log (another cluster, another
+ * incarnation of the topic) is never used to skip records: the partition is refused, loudly, with
+ * the command that resolves it, or adopted when WORKER_ON_POSITION_MISMATCH=adopt.
+ */
+import { createAggregate } from '../core/aggregate';
+import { planStart, type LivePosition, type PartitionLog, type StoredPosition } from '../core/positions';
+import type { Logger } from '../../lib/log';
+import { resetCommand } from '../../lib/position-reset';
+import type { PartitionLogReader } from './partition-log';
+import { retryUntilDone, type RetryContext } from './retry';
+import type { AggregateSink, BatchCommit } from './sink';
+
+/** A partition being counted: where it stands and what its next commit is fenced on. */
+export interface Position extends LivePosition {
+  /** The stored next offset the next commit must find (null: no row yet). */
+  fence: bigint | null;
+  watermarkMs: number | null;
+  clusterId: string;
+}
+
+export interface BlockedPartition {
+  topic: string;
+  partition: number;
+  reason: string;
+  since: string;
+}
+
+export interface PositionKeeperDeps {
+  sink: AggregateSink;
+  log: Logger;
+  logs: PartitionLogReader;
+  groupId: string;
+  onMismatch: 'refuse' | 'adopt';
+  /** Stops (or resumes) fetching a partition. */
+  pause: (topic: string, partition: number) => void;
+  resume: (topic: string, partition: number) => void;
+  /** Tells metrics and health that a partition is refused (true) or counting again (false). */
+  onBlocked: (topic: string, partition: number, blocked: boolean) => void;
+  onExpired: (topic: string, partition: number, count: bigint) => void;
+}
+
+const keyOf = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+
+export function createPositionKeeper(d: PositionKeeperDeps) {
+  const cache = new Map<string, Position>();
+  const blocked = new Map<string, BlockedPartition>();
+  /** Loads in progress, so concurrent callers (assignment, a batch) share one. */
+  const loading = new Map<string, Promise<Position | null>>();
+
+  async function readLog(topic: string, partition: number): Promise<PartitionLog> {
+    const log = (await d.logs.read(topic)).get(partition);
+    if (!log) throw new Error(`Kafka reports no partition ${partition} of topic ${topic}`);
+    return log;
+  }
+
+  /** Commits a move of the position with no events: a gap that expired, or an adopted topic. */
+  async function move(topic: string, partition: number, m: Omit<BatchCommit, 'groupId' | 'topic' | 'partition' | 'aggregate' | 'counted' | 'invalid' | 'late' | 'notice' | 'lastRecord'>) {
+    return d.sink.commit({ ...m, groupId: d.groupId, topic, partition, aggregate: createAggregate(), counted: 0, invalid: 0, late: 0, lastRecord: null, notice: null });
+  }
+
+  async function block(topic: string, partition: number, reason: string, stored: StoredPosition | null, log: PartitionLog): Promise<void> {
+    const k = keyOf(topic, partition);
+    const first = !blocked.has(k);
+    blocked.set(k, { topic, partition, reason, since: blocked.get(k)?.since ?? new Date().toISOString() });
+    cache.delete(k);
+    d.pause(topic, partition);
+    d.onBlocked(topic, partition, true);
+    if (first) {
+      d.log.error(
+        { topic, partition, storedNextOffset: stored?.nextOffset.toString(), storedCluster: stored?.clusterId, logStart: log.logStart.toString(), logEnd: log.logEnd.toString(), cluster: log.clusterId },
+        `not counting partition ${partition} of ${topic}: ${reason}. Kafka now holds offsets ${log.logStart}-${log.logEnd} on cluster ${log.clusterId}. ` +
+          `To count the topic as it is now, from its earliest offset, keeping what was counted so far: ${resetCommand(topic, partition)}`,
+      );
+    }
+    await d.sink.setBlocked(topic, partition, reason).catch((err: unknown) => d.log.warn({ err: (err as Error).message }, 'could not record the refused partition'));
+  }
+
+  /** Loads, checks and (when needed) moves a partition's position; null when the partition is refused. */
+  async function load(topic: string, partition: number): Promise<Position | null> {
+    const stored = await d.sink.loadPosition(topic, partition);
+    const log = await readLog(topic, partition);
+    const plan = planStart(stored, log);
+    if (plan.kind === 'mismatch') {
+      if (d.onMismatch === 'refuse' || stored === null) {
+        await block(topic, partition, plan.reason, stored, log);
+        return null;
+      }
+      d.log.warn(
+        { topic, partition },
+        `partition ${partition} of ${topic}: ${plan.reason}. WORKER_ON_POSITION_MISMATCH=adopt: counting the topic as it is now from its earliest offset ${log.logStart}, keeping the aggregates counted so far`,
+      );
+      const outcome = await move(topic, partition, { expectedNextOffset: stored.nextOffset, nextOffset: log.logStart, watermarkMs: null, clusterId: log.clusterId, expired: log.logStart });
+      return outcome === 'committed' ? { fence: log.logStart, nextOffset: log.logStart, watermarkMs: null, clusterId: log.clusterId, verify: null } : load(topic, partition);
+    }
+    if (plan.expired > 0n || stored === null) {
+      if (plan.expired > 0n) {
+        d.log.warn({ topic, partition, expired: plan.expired.toString() }, `partition ${partition} of ${topic}: ${plan.expired} events expired (retention) before they were read; counting goes on from offset ${plan.from}`);
+        d.onExpired(topic, partition, plan.expired);
+      }
+      const outcome = await move(topic, partition, { expectedNextOffset: stored?.nextOffset ?? null, nextOffset: plan.from, watermarkMs: stored?.watermarkMs ?? null, clusterId: log.clusterId, expired: plan.expired });
+      if (outcome === 'fenced') return load(topic, partition);
+    }
+    if (blocked.delete(keyOf(topic, partition))) {
+      d.log.info({ topic, partition }, `partition ${partition} of ${topic} fits its stored position again; counting goes on`);
+      d.onBlocked(topic, partition, false);
+      d.resume(topic, partition);
+    }
+    return { fence: plan.from, nextOffset: plan.from, watermarkMs: stored?.watermarkMs ?? null, clusterId: log.clusterId, verify: plan.verify };
+  }
+
+  return {
+    /** The partition's position, loaded and checked when not cached; null while it is refused. */
+    async get(topic: string, partition: number, retry: RetryContext): Promise<Position | null> {
+      const k = keyOf(topic, partition);
+      if (blocked.has(k)) return null;
+      const cached = cache.get(k);
+      if (cached) return cached;
+      let pending = loading.get(k);
+      if (!pending) {
+        pending = retryUntilDone(`loading the position of partition ${partition} of ${topic}`, retry, () => load(topic, partition)).finally(() => loading.delete(k));
+        loading.set(k, pending);
+      }
+      const pos = await pending;
+      if (pos) cache.set(k, pos);
+      return pos;
+    },
+    set(topic: string, partition: number, pos: Position): void {
+      cache.set(keyOf(topic, partition), pos);
+    },
+    /** Forgets a cached position (a refused commit, a rebalance): it is loaded again when needed. */
+    forget(topic: string, partition: number): void {
+      cache.delete(keyOf(topic, partition));
+    },
+    /**
+     * Forgets every cached position and refusal of the topic's partitions not in `keep` (after a
+     * rebalance): each is loaded and checked again when next needed, and paused again if it still
+     * does not fit.
+     */
+    retain(topic: string, keep: number[]): void {
+      for (const [k, b] of blocked) {
+        if (b.topic !== topic || keep.includes(b.partition)) continue;
+        blocked.delete(k);
+        d.onBlocked(b.topic, b.partition, false);
+        d.resume(b.topic, b.partition);
+      }
+      for (const k of [...cache.keys()]) if (k.startsWith(`${topic}\u0000`) && !keep.includes(Number(k.slice(topic.length + 1)))) cache.delete(k);
+    },
+    /** Refuses a partition whose batch showed that the position does not belong to it. */
+    async refuse(topic: string, partition: number, reason: string, pos: Position): Promise<Position | null> {
+      const log = await readLog(topic, partition);
+      const stored: StoredPosition = { nextOffset: pos.fence ?? pos.nextOffset, watermarkMs: pos.watermarkMs, clusterId: pos.clusterId, lastRecord: null };
+      if (d.onMismatch === 'adopt') {
+        d.log.warn({ topic, partition }, `partition ${partition} of ${topic}: ${reason}. WORKER_ON_POSITION_MISMATCH=adopt: counting the topic as it is now from its earliest offset ${log.logStart}`);
+        const outcome = await move(topic, partition, { expectedNextOffset: pos.fence, nextOffset: log.logStart, watermarkMs: null, clusterId: log.clusterId, expired: log.logStart });
+        cache.delete(keyOf(topic, partition));
+        if (outcome === 'fenced') return null;
+        const adopted: Position = { fence: log.logStart, nextOffset: log.logStart, watermarkMs: null, clusterId: log.clusterId, verify: null };
+        cache.set(keyOf(topic, partition), adopted);
+        return adopted;
+      }
+      await block(topic, partition, reason, stored, log);
+      return null;
+    },
+    /** Looks again at refused partitions: one whose position was reset (or fits again) resumes. */
+    async recheck(): Promise<void> {
+      for (const b of [...blocked.values()]) {
+        await load(b.topic, b.partition).then(
+          (pos) => pos && cache.set(keyOf(b.topic, b.partition), pos),
+          (err: unknown) => d.log.warn({ err: (err as Error).message, partition: b.partition }, 'could not check a refused partition again'),
+        );
+      }
+    },
+    blocked(): BlockedPartition[] {
+      return [...blocked.values()];
+    },
+  };
+}
+
+export type PositionKeeper = ReturnType<typeof createPositionKeeper>;
