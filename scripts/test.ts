@@ -2,13 +2,19 @@
  * `npm test`: starts a Kafka broker and a database for the tests (on their own port and database,
  * so a running demo is left alone), runs the unit and integration tests (vitest) and the browser
  * tests (Playwright), stops what it started and ends with one summary line.
+ *
+ * Every process of the run carries CLICKSTREAM_TEST_RUN=<this run's id> in its environment. Once
+ * the runners have finished and the stack is stopped, any process still carrying it outlived the
+ * tests: it is named, killed, and the run fails.
  */
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseConfig } from '../lib/config';
 import { startStack, type Stack } from '../lib/infra/stack';
 import { runMain } from '../lib/main';
+import { describeProcesses, findLeftovers, killProcesses, selfAndAncestors, type Marker } from '../lib/process/leftovers';
 import { testEnvironment } from '../tests/support/test-env';
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -37,8 +43,26 @@ function playwrightCounts(file: string): Counts | undefined {
   return { passed: r.stats.expected + r.stats.flaky, failed: r.stats.unexpected, skipped: r.stats.skipped };
 }
 
+/**
+ * Kills the processes of this run that are still running (after a short grace for those already
+ * on their way out) and names them. Returns how many there were.
+ */
+async function killLeftovers(marker: Marker): Promise<number> {
+  const mine = selfAndAncestors();
+  const leftovers = await findLeftovers(marker, mine);
+  if (leftovers.length === 0) return 0;
+  const what = leftovers.length === 1 ? '1 process' : `${leftovers.length} processes`;
+  console.error(`\nerror: ${what} outlived the tests (killing them now: SIGKILL to each and its process group):`);
+  for (const line of describeProcesses(leftovers)) console.error(`  ${line}`);
+  const survivors = await killProcesses(leftovers, mine);
+  if (survivors.length > 0) console.error(`error: still running after SIGKILL: pid ${survivors.join(', ')}`);
+  return leftovers.length;
+}
+
 runMain(async () => {
-  const env = testEnvironment(process.env);
+  // Only the runners' environment: the broker and database the stack starts are stopped by stack.stop().
+  const marker: Marker = { name: 'CLICKSTREAM_TEST_RUN', value: randomUUID() };
+  const env: NodeJS.ProcessEnv = { ...testEnvironment(process.env), [marker.name]: marker.value };
   const cfg = parseConfig(env);
   const reports = path.resolve(cfg.DATA_DIR, 'reports');
   fs.rmSync(reports, { recursive: true, force: true });
@@ -47,14 +71,11 @@ runMain(async () => {
 
   log(`starting Kafka (${cfg.KAFKA_BROKERS.join(',')}) and PostgreSQL (database for tests) ...`);
   const stack: Stack = await startStack(cfg, log);
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    await stack.stop();
-  };
+  // Stops the stack, then kills what outlived the tests; once, whether the run ends or is interrupted.
+  let stopping: Promise<number> | undefined;
+  const stop = () => (stopping ??= stack.stop().then(() => killLeftovers(marker)));
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(sig, () => void stop().then(() => process.exit(130)));
+    process.once(sig, () => void stop().finally(() => process.exit(130)));
   }
 
   const bin = (name: string) => path.resolve('node_modules/.bin', name);
@@ -69,12 +90,14 @@ runMain(async () => {
     ? await run(bin('playwright'), ['test', '--reporter=list,json'], { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson })
     : 0;
 
-  await stop();
+  const leftovers = await stop();
 
   const parts = [vitestCounts(vitestJson), playwrightCounts(pwJson)].filter((c): c is Counts => c !== undefined);
   const total = parts.reduce((a, c) => ({ passed: a.passed + c.passed, failed: a.failed + c.failed, skipped: a.skipped + c.skipped }), { passed: 0, failed: 0, skipped: 0 });
-  const ok = vitestCode === 0 && pwCode === 0 && total.failed === 0 && total.passed > 0;
-  if (!ok && total.failed === 0) total.failed = 1; // a runner failed outside any test (setup, config)
+  const runnersOk = vitestCode === 0 && pwCode === 0 && total.failed === 0 && total.passed > 0;
+  if (!runnersOk && total.failed === 0) total.failed = 1; // a runner failed outside any test (setup, config)
+  if (leftovers > 0) total.failed += 1; // leaving processes behind is a failure of its own
+  const ok = runnersOk && leftovers === 0;
   console.log(`\n${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);
   return ok ? 0 : 1;
 });

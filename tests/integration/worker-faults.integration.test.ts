@@ -11,7 +11,7 @@ import { createKafka } from '../../lib/kafka/client';
 import { simulatedClock } from '../../simulator/clock';
 import { createEventSequence } from '../../simulator/sequence';
 import { createWorker } from '../../worker/worker';
-import { configFor, createTopics, deleteTopics, differences, freshDatabase, groundTruth, pipelineEnv, produce, readDailyTotals, spawnWorker, waitForCommitted, waitForExit } from '../support/pipeline';
+import { configFor, createTopics, deleteTopics, differences, freshDatabase, groundTruth, pipelineEnv, produce, readDailyTotals, spawnWorker, stopWorker, waitForCommitted, waitForExit } from '../support/pipeline';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -38,10 +38,17 @@ describe('worker faults', () => {
     await createTopics(kafka, cfg);
     cleanups.push(() => deleteTopics(kafka, cfg));
 
-    const workers: ChildProcess[] = [spawnWorker(env), spawnWorker(env)];
+    // Once the cleanup has begun (the test passed, failed or timed out), the body, which may still
+    // be running, starts no more workers and produces no more: they would outlive the test.
+    let over = false;
+    const respawn = () => {
+      if (over) throw new Error('the test is over (failed or timed out): not restarting a worker');
+      return spawnWorker(env);
+    };
+    const workers: ChildProcess[] = [respawn(), respawn()];
     cleanups.push(async () => {
-      for (const w of workers) w.kill('SIGTERM');
-      await Promise.all(workers.map((w) => waitForExit(w)));
+      over = true;
+      await Promise.all(workers.map((w) => stopWorker(w)));
     });
 
     // Events keep coming until the kills are over, so every kill lands in the middle of the run.
@@ -49,13 +56,17 @@ describe('worker faults', () => {
     const events: ClickstreamEvent[] = [];
     let killing = true;
     const producing = (async () => {
-      while (killing || events.length < 40_000) {
+      while (!over && (killing || events.length < 40_000)) {
         const batch = sequence.take(2000);
         await produce(kafka, cfg.TOPIC_EVENTS, batch.map((m) => ({ key: m.key, value: m.value })));
         events.push(...batch.map((m) => m.event as ClickstreamEvent));
         await sleep(250);
       }
     })();
+    cleanups.push(async () => {
+      over = true;
+      await producing.catch(() => {}); // before the topics go; a failure here was the test's to report
+    });
 
     const progress: number[] = [];
     for (let round = 0; round < 6; round++) {
@@ -68,7 +79,7 @@ describe('worker faults', () => {
       workers[i]?.kill('SIGKILL');
       await waitForExit(workers[i] as ChildProcess);
       progress.push(await committed(database.db, cfg.WORKER_GROUP_ID));
-      workers[i] = spawnWorker(env);
+      workers[i] = respawn();
     }
     killing = false;
     await producing;

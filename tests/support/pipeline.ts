@@ -1,19 +1,21 @@
 /**
  * Helpers for the pipeline's integration tests, against the real broker and database: fresh
  * databases and topics per test, producing, waiting for commits, reading totals, an independent
- * ground truth, and worker processes that can be SIGKILLed.
+ * ground truth, and worker processes that can be SIGKILLed (and never outlive their test file).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Kafka, Message } from 'kafkajs';
 import pg from 'pg';
+import { afterAll } from 'vitest';
 import { config, parseConfig, type Config } from '../../lib/config';
 import { createPrisma, type Db } from '../../lib/db/prisma';
 import { parseTimestamp } from '../../lib/events/timestamp';
 import { migrate } from '../../lib/infra/migrate';
 import { waitFor } from '../../lib/infra/wait';
 import { ensureTopics } from '../../lib/kafka/topics';
+import { ChildProcesses, stopProcess } from './child-processes';
 
 async function adminQuery(sql: string): Promise<void> {
   const url = new URL(config().DATABASE_URL);
@@ -171,12 +173,22 @@ export function differences(expected: Map<string, DayTotals>, actual: Map<string
   return diffs;
 }
 
+/**
+ * Every worker spawnWorker starts. The safety net: when the file's tests are over, whatever is
+ * still running is stopped (SIGTERM, then SIGKILL), and a test body still running after a
+ * timeout can start no more; so no worker outlives its test file, whichever test forgot one.
+ */
+const workers = new ChildProcesses('a worker (spawnWorker)');
+afterAll(() => workers.close("this test file's tests are over"), 60_000);
+
 /** A worker in its own process (plain node with tsx's loader, so SIGKILL reaches the worker itself). */
 export function spawnWorker(env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = workers.start(() =>
+    spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    }),
+  );
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
@@ -185,6 +197,11 @@ export function spawnWorker(env: Record<string, string>): ChildProcess {
     if (code && code !== 0 && signal === null) process.stderr.write(`worker ${child.pid} exited ${code}: ${stderr}\n`);
   });
   return child;
+}
+
+/** Stops a worker: SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
+export function stopWorker(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  return stopProcess(child, graceMs);
 }
 
 export function waitForExit(child: ChildProcess, timeoutMs = 30_000): Promise<void> {

@@ -1,0 +1,52 @@
+/**
+ * `npm run positions`: lists the stored positions next to what Kafka holds, or resets them (see
+ * ./args.ts for the usage). Talks to KAFKA_BROKERS and DATABASE_URL; starts nothing.
+ */
+import { config } from '../../lib/config';
+import { createPrisma } from '../../lib/db/prisma';
+import { createKafka } from '../../lib/kafka/client';
+import { runMain, UserFacingError } from '../../lib/main';
+import { createPartitionLogReader } from '../../worker/shell/partition-log';
+import { parsePositionsArgs, USAGE, UsageError } from './args';
+import { describePosition, listPositions, resetPosition } from './positions';
+
+// kafkajs logs each retry of a missing topic as an error; this command says what failed in one line.
+process.env.LOG_LEVEL ??= 'fatal';
+
+runMain(async () => {
+  let command;
+  try {
+    command = parsePositionsArgs(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof UsageError) throw new UserFacingError(`${err.message}\n\n${USAGE}`);
+    throw err;
+  }
+  if (command.kind === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  const cfg = config();
+  const topic = command.topic ?? cfg.TOPIC_EVENTS;
+  const db = createPrisma(cfg.DATABASE_URL, 2);
+  const logs = createPartitionLogReader(createKafka(cfg, `${cfg.KAFKA_CLIENT_ID}-positions`));
+  try {
+    const log = await logs.read(topic).catch((err: unknown) => {
+      throw new UserFacingError(`cannot read topic ${topic} from Kafka at ${cfg.KAFKA_BROKERS.join(',')}: ${(err as Error).message}`);
+    });
+    if (command.kind === 'list') {
+      for (const row of await listPositions(db, topic, log)) console.log(describePosition(topic, row));
+      return 0;
+    }
+    const partitions = command.partitions === 'all' ? [...log.keys()].sort((a, b) => a - b) : command.partitions;
+    for (const partition of partitions) {
+      const p = log.get(partition);
+      if (!p) throw new UserFacingError(`--partition ${partition}: topic ${topic} has partitions 0-${log.size - 1}`);
+      console.log(await resetPosition(db, topic, partition, p, command.to).catch((err: unknown) => {
+        throw new UserFacingError((err as Error).message);
+      }));
+    }
+    return 0;
+  } finally {
+    await Promise.allSettled([logs.close(), db.$disconnect()]);
+  }
+});

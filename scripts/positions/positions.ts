@@ -1,0 +1,51 @@
+/**
+ * Reading and resetting stored positions (partition_state) against what Kafka holds now. A reset
+ * moves a partition's next offset, records the cluster it now belongs to, forgets the last-record
+ * fingerprint and the watermark, and clears a refusal; the aggregates stay as they are. A running
+ * worker notices within seconds: its next commit on that partition is refused (the stored offset
+ * moved) and it loads the new position, or its check of refused partitions resumes it.
+ */
+import type { Db } from '../../lib/db/prisma';
+import type { PartitionLog } from '../../worker/core/positions';
+
+export interface PositionRow {
+  partition: number;
+  nextOffset: bigint | null;
+  clusterId: string | null;
+  refused: string | null;
+  log: PartitionLog | undefined;
+}
+
+export async function listPositions(db: Db, topic: string, logs: Map<number, PartitionLog>): Promise<PositionRow[]> {
+  const rows = await db.partitionState.findMany({ where: { topic }, orderBy: { partition: 'asc' } });
+  const byPartition = new Map(rows.map((r) => [r.partition, r]));
+  const partitions = [...new Set([...logs.keys(), ...byPartition.keys()])].sort((a, b) => a - b);
+  return partitions.map((partition) => {
+    const r = byPartition.get(partition);
+    return { partition, nextOffset: r?.nextOffset ?? null, clusterId: r?.clusterId ?? null, refused: r?.blockedReason ?? null, log: logs.get(partition) };
+  });
+}
+
+export function describePosition(topic: string, p: PositionRow): string {
+  const stored = p.nextOffset === null ? 'nothing stored' : `next offset ${p.nextOffset}${p.clusterId ? ` on cluster ${p.clusterId}` : ''}`;
+  const kafka = p.log ? `Kafka holds ${p.log.logStart}-${p.log.logEnd} on cluster ${p.log.clusterId}` : 'no such partition in Kafka';
+  return `${topic} partition ${p.partition}: ${stored}; ${kafka}${p.refused ? `; REFUSED: ${p.refused}` : ''}`;
+}
+
+/** Moves one partition's stored position; returns the line that says what was done. */
+export async function resetPosition(db: Db, topic: string, partition: number, log: PartitionLog, to: 'earliest' | 'latest' | bigint): Promise<string> {
+  const target = to === 'earliest' ? log.logStart : to === 'latest' ? log.logEnd : to;
+  if (target < log.logStart || target > log.logEnd) {
+    throw new Error(`--to ${target}: partition ${partition} of ${topic} holds offsets ${log.logStart}-${log.logEnd} now`);
+  }
+  // Offsets of this incarnation below the log start were never read: they count as expired.
+  const expired = to === 'earliest' ? log.logStart : 0n;
+  const before = await db.partitionState.findUnique({ where: { topic_partition: { topic, partition } } });
+  if (!before) return `${topic} partition ${partition}: nothing stored; the worker will count it from its earliest offset ${log.logStart} by itself`;
+  await db.$executeRaw`
+    UPDATE partition_state
+    SET next_offset = ${target}, watermark = NULL, cluster_id = ${log.clusterId}, last_record_timestamp = NULL, last_record_crc = NULL,
+        expired = expired + ${expired}, blocked_reason = NULL, blocked_at = NULL, updated_at = now()
+    WHERE topic = ${topic} AND partition = ${partition}`;
+  return `${topic} partition ${partition}: next offset ${before.nextOffset}${before.clusterId ? ` (cluster ${before.clusterId})` : ''} -> ${target} (cluster ${log.clusterId}); aggregates counted so far are kept; events from offset ${target} will be counted`;
+}
