@@ -1,5 +1,9 @@
 'use client';
-/** The pipeline at a glance: simulator, worker counters, lag per partition and the last commit. */
+/**
+ * The pipeline at a glance: simulator, worker counters, lag per partition and the last commit; an
+ * alert for each partition the worker refuses (with the command that resolves it) and the events
+ * that expired before they were read.
+ */
 import { useEffect, useState } from 'react';
 import type { PipelineStatus } from '../lib/live/pipeline-status';
 import { formatAgo, formatInt, formatRate } from './format';
@@ -14,11 +18,22 @@ export function PipelinePanel({ status }: { status: PipelineStatus | null }) {
   if (!status) return <p className="empty">Pipeline status is not available.</p>;
   const sim = status.simulator;
   const outage = [!status.kafka.reachable && 'Kafka', !status.database.reachable && 'PostgreSQL'].filter(Boolean);
+  const refused = status.partitions.filter((p) => p.refused !== null);
   return (
     <div className="pipeline" data-testid="pipeline">
       {outage.length > 0 ? (
         <p className="alert" role="alert">
           {outage.join(' and ')} not reachable{status.kafka.error && !status.kafka.reachable ? ` (${status.kafka.error})` : ''}. Live numbers resume when it is back.
+        </p>
+      ) : null}
+      {refused.map((p) => (
+        <p className="alert" role="alert" key={`refused-${p.partition}`} data-testid="pipeline-refused">
+          Partition {p.partition} is not being counted: {p.refused}
+        </p>
+      ))}
+      {status.expired > 0 ? (
+        <p className="notice" data-testid="pipeline-expired">
+          {formatInt(status.expired)} events expired (Kafka retention) before they were read; they are in no total.
         </p>
       ) : null}
       <dl className="stats">
@@ -61,6 +76,7 @@ export function PipelinePanel({ status }: { status: PipelineStatus | null }) {
                 <th scope="col" className="num">Committed</th>
                 <th scope="col" className="num">Latest</th>
                 <th scope="col" className="num">Lag</th>
+                <th scope="col" className="num">Expired</th>
               </tr>
             </thead>
             <tbody>
@@ -70,6 +86,7 @@ export function PipelinePanel({ status }: { status: PipelineStatus | null }) {
                   <td className="num">{p.nextOffset === null ? '—' : formatInt(p.nextOffset)}</td>
                   <td className="num">{p.latestOffset === null ? '—' : formatInt(p.latestOffset)}</td>
                   <td className="num">{p.lag === null ? '—' : formatInt(p.lag)}</td>
+                  <td className="num">{formatInt(p.expired)}</td>
                 </tr>
               ))}
             </tbody>

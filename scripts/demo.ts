@@ -65,7 +65,12 @@ runMain(async () => {
     throw new UserFacingError((err as Error).message);
   }
 
-  const env = { ...process.env, NODE_ENV: 'production' as const, NEXT_TELEMETRY_DISABLED: '1' };
+  // The demo owns its local broker and its database: when the broker is a new one (another checkout,
+  // or .data removed) while the database keeps positions of the old one, the worker counts the new
+  // topic from its start and keeps what was counted before, and says so in its log. Against a
+  // broker that is not the demo's own, a position that does not fit is refused, as everywhere.
+  const onMismatch = process.env.WORKER_ON_POSITION_MISMATCH ?? (stack.kafka === 'external' ? 'refuse' : 'adopt');
+  const env = { ...process.env, NODE_ENV: 'production' as const, NEXT_TELEMETRY_DISABLED: '1', WORKER_ON_POSITION_MISMATCH: onMismatch };
   children.push(spawnTs('worker', 'worker/main.ts', env, logs));
   children.push(spawnTs('web', 'server.ts', { ...env, SIMULATOR_AUTOSTART: 'true' }, logs));
   for (const c of children) {

@@ -5,12 +5,13 @@
  */
 import path from 'node:path';
 import type { Config } from '../config';
-import { startBroker, stopBroker } from './kafka-broker';
+import { runningBrokerPid, startBroker, stopBroker } from './kafka-broker';
 import { migrate } from './migrate';
 import { ensurePostgres } from './postgres';
 import { canConnect, parseHostPort } from './wait';
 
 export interface Stack {
+  /** external: a broker not ours answered; started: this call started it; already-running: our local broker (DATA_DIR) was up. */
   kafka: 'external' | 'started' | 'already-running';
   postgres: 'external' | 'embedded';
   stop: () => Promise<void>;
@@ -27,7 +28,8 @@ export async function ensureKafka(cfg: Config, log: (l: string) => void): Promis
   const first = cfg.KAFKA_BROKERS[0] ?? '127.0.0.1:9092';
   const { host, port } = parseHostPort(first);
   if (await canConnect(host, port)) {
-    return { kind: 'external', stop: async () => {} };
+    const ours = LOCAL.has(host) && runningBrokerPid(localBrokerDataDir(cfg, port)) !== undefined;
+    return { kind: ours ? 'already-running' : 'external', stop: async () => {} };
   }
   if (cfg.KAFKA_BROKERS.length > 1 || !LOCAL.has(host)) {
     throw new Error(`Kafka at ${cfg.KAFKA_BROKERS.join(',')} (from KAFKA_BROKERS) is not reachable`);
