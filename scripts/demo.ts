@@ -16,6 +16,7 @@ import { acquireLock } from '../lib/process/lock';
 import { onShutdown } from '../lib/process/shutdown';
 import { runNextBuild } from '../lib/process/web-server';
 import { canConnect } from '../lib/infra/wait';
+import { drainSimulator } from './demo-drain';
 import { formatStatusLine, readPipelineStatus } from './demo-status';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -36,10 +37,12 @@ runMain(async () => {
   let statusTimer: NodeJS.Timeout | undefined;
   const started: { stack?: Awaited<ReturnType<typeof startStack>> } = {};
   let stopping = false;
+  let healthy = false;
   const shutdown = onShutdown(async () => {
     stopping = true;
     if (statusTimer) clearInterval(statusTimer);
     if (process.stdout.isTTY) process.stdout.write('\n');
+    if (healthy) await drainSimulator(url, cfg.ADMIN_TOKEN, say);
     say('stopping the web server and the worker ...');
     await Promise.all(children.map((c) => stopChild(c)));
     if (started.stack) {
@@ -89,6 +92,7 @@ runMain(async () => {
     await shutdown('not healthy');
     return;
   }
+  healthy = true;
   say(`\nDashboard: ${url}\nLogs: ${logs}/{worker,web}.log · Kafka ${cfg.KAFKA_BROKERS.join(',')} (${stack.kafka}) · PostgreSQL (${stack.postgres})\nPress Ctrl-C to stop.\n`);
   if (process.stdout.isTTY) {
     statusTimer = setInterval(() => {
