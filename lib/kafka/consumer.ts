@@ -46,6 +46,8 @@ export class BatchConsumer {
         initialRetryTime: 300,
         maxRetryTime: 10_000,
         restartOnFailure: async (err) => {
+          // Once stop() was called, a crash (often the broker going away under it) ends the consumer.
+          if (this.stopping) return false;
           o.log.error({ err: err.message }, 'consumer crashed; restarting it');
           return true;
         },

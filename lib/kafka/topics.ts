@@ -3,7 +3,8 @@
  * replication factor and min.insync.replicas. Safe to call from every process at start-up,
  * concurrently: "already exists" is success.
  */
-import type { Admin, ConfigResourceTypes, Kafka } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Admin, ConfigResourceTypes, Kafka, PartitionMetadata } from 'kafkajs';
 import { config, type Config } from '../config';
 import { logger } from '../log';
 import { checkReplication, replicationFor, type ReplicationSettings } from './replication';
@@ -52,6 +53,26 @@ async function readMinInsyncReplicas(admin: Admin, topic: string): Promise<numbe
  * keeps its partition count and replication: adding partitions would move users to other
  * partitions, so changes are left to an operator (a warning says what differs).
  */
+const RETRIABLE_METADATA = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+
+/**
+ * The topic's partitions; for a topic just created, once every one has a leader. Retries while the
+ * brokers' metadata catches up with a new topic.
+ */
+async function topicPartitions(admin: Admin, topic: string, justCreated: boolean, timeoutMs = 30_000): Promise<PartitionMetadata[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const partitions = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions ?? [];
+      if (!justCreated || (partitions.length > 0 && partitions.every((p) => p.leader >= 0))) return partitions;
+      if (Date.now() > deadline) throw new Error(`topic ${topic}: partitions without a leader after ${timeoutMs / 1000} s`);
+    } catch (err) {
+      if (!RETRIABLE_METADATA.has((err as { type?: string }).type ?? '') || Date.now() > deadline) throw err;
+    }
+    await sleep(200);
+  }
+}
+
 export async function ensureTopic(admin: Admin, topic: string, partitions: number, wanted: ReplicationSettings = configuredReplication()): Promise<TopicState> {
   let created = false;
   // Look first: asking to create an existing topic makes kafkajs log a warning every start-up.
@@ -70,8 +91,7 @@ export async function ensureTopic(admin: Admin, topic: string, partitions: numbe
     // Another process won the race to create it.
     if (!isAlreadyExists(err)) throw err;
   }
-  const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
-  const found = metadata.topics[0]?.partitions ?? [];
+  const found = await topicPartitions(admin, topic, created);
   const replicationFactor = found.length === 0 ? 0 : Math.min(...found.map((p) => p.replicas.length));
   if (created) return { topic, created, partitions: found.length, replicationFactor, minInsyncReplicas: target.minInsyncReplicas, warnings: [] };
 
