@@ -3,7 +3,10 @@
  * partitions (to send one partition at a time) and its `max.message.bytes` (the largest record
  * batch the broker accepts for it).
  */
-import { ConfigResourceTypes, type Admin, type PartitionMetadata } from 'kafkajs';
+import type { Admin, ConfigResourceTypes, PartitionMetadata } from 'kafkajs';
+
+/** kafkajs's ConfigResourceTypes.TOPIC; its ESM entry does not export the enum at run time. */
+const TOPIC_RESOURCE = 2 as ConfigResourceTypes.TOPIC;
 
 /** Used when a topic's max.message.bytes cannot be read (Kafka's own default is 1,048,588). */
 export const FALLBACK_MAX_MESSAGE_BYTES = 1_000_000;
@@ -33,7 +36,7 @@ export async function readTopicLimits(kafka: AdminSource, topics: string[]): Pro
     try {
       const described = await admin.describeConfigs({
         includeSynonyms: false,
-        resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['max.message.bytes'] })),
+        resources: topics.map((name) => ({ type: TOPIC_RESOURCE, name, configNames: ['max.message.bytes'] })),
       });
       for (const r of described.resources) {
         const value = Number(r.configEntries.find((e) => e.configName === 'max.message.bytes')?.configValue);
