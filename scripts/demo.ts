@@ -54,49 +54,56 @@ runMain(async () => {
     process.exit(process.exitCode ?? 0);
   });
 
-  say('starting Kafka and PostgreSQL ...');
-  const stack = await startStack(cfg, say);
-  started.stack = stack;
-  const kafka = createKafka(cfg, `${cfg.KAFKA_CLIENT_ID}-demo`);
-  await ensureTopics(kafka, cfg);
-
-  const logs = path.resolve(cfg.DATA_DIR, 'logs');
-  say('building the dashboard (next build) ...');
   try {
-    await runNextBuild(logs);
-  } catch (err) {
-    throw new UserFacingError((err as Error).message);
-  }
+    say('starting Kafka and PostgreSQL ...');
+    const stack = await startStack(cfg, say);
+    started.stack = stack;
+    const kafka = createKafka(cfg, `${cfg.KAFKA_CLIENT_ID}-demo`);
+    await ensureTopics(kafka, cfg);
 
-  // The demo owns its local broker and its database: when the broker is a new one (another checkout,
-  // or .data removed) while the database keeps positions of the old one, the worker counts the new
-  // topic from its start and keeps what was counted before, and says so in its log. Against a
-  // broker that is not the demo's own, a position that does not fit is refused, as everywhere.
-  const onMismatch = process.env.WORKER_ON_POSITION_MISMATCH ?? (stack.kafka === 'external' ? 'refuse' : 'adopt');
-  const env = { ...process.env, NODE_ENV: 'production' as const, NEXT_TELEMETRY_DISABLED: '1', WORKER_ON_POSITION_MISMATCH: onMismatch };
-  children.push(spawnTs('worker', 'worker/main.ts', env, logs));
-  children.push(spawnTs('web', 'server.ts', { ...env, SIMULATOR_AUTOSTART: 'true' }, logs));
-  for (const c of children) {
-    void c.exited.then((code) => {
-      if (stopping) return;
+    const logs = path.resolve(cfg.DATA_DIR, 'logs');
+    say('building the dashboard (next build) ...');
+    try {
+      await runNextBuild(logs);
+    } catch (err) {
+      throw new UserFacingError((err as Error).message);
+    }
+
+    // The demo owns its local broker and its database: when the broker is a new one (another checkout,
+    // or .data removed) while the database keeps positions of the old one, the worker counts the new
+    // topic from its start and keeps what was counted before, and says so in its log. Against a
+    // broker that is not the demo's own, a position that does not fit is refused, as everywhere.
+    const onMismatch = process.env.WORKER_ON_POSITION_MISMATCH ?? (stack.kafka === 'external' ? 'refuse' : 'adopt');
+    const env = { ...process.env, NODE_ENV: 'production' as const, NEXT_TELEMETRY_DISABLED: '1', WORKER_ON_POSITION_MISMATCH: onMismatch };
+    children.push(spawnTs('worker', 'worker/main.ts', env, logs));
+    children.push(spawnTs('web', 'server.ts', { ...env, SIMULATOR_AUTOSTART: 'true' }, logs));
+    for (const c of children) {
+      void c.exited.then((code) => {
+        if (stopping) return;
+        process.exitCode = 1;
+        say(`\n${c.name} exited unexpectedly (code ${code}); last lines of ${c.logFile}:\n${tail(c.logFile)}`);
+        void shutdown(`${c.name} exited`);
+      });
+    }
+
+    const up = await waitFor(async () => (await fetch(`${url}/api/health`).catch(() => undefined))?.ok === true, 120_000, 500);
+    if (!up) {
       process.exitCode = 1;
-      say(`\n${c.name} exited unexpectedly (code ${code}); last lines of ${c.logFile}:\n${tail(c.logFile)}`);
-      void shutdown(`${c.name} exited`);
-    });
-  }
-
-  const up = await waitFor(async () => (await fetch(`${url}/api/health`).catch(() => undefined))?.ok === true, 120_000, 500);
-  if (!up) {
+      say(`the web server did not become healthy; see ${logs}/web.log:\n${tail(path.join(logs, 'web.log'))}`);
+      await shutdown('not healthy');
+      return;
+    }
+    healthy = true;
+    say(`\nDashboard: ${url}\nLogs: ${logs}/{worker,web}.log · Kafka ${cfg.KAFKA_BROKERS.join(',')} (${stack.kafka}) · PostgreSQL (${stack.postgres})\nPress Ctrl-C to stop.\n`);
+    if (process.stdout.isTTY) {
+      statusTimer = setInterval(() => {
+        void readPipelineStatus(url).then((s) => process.stdout.write(`\r\x1b[2K${formatStatusLine(s)}`));
+      }, 1000);
+    }
+  } catch (err) {
+    // Whatever fails on the way up, stop what was already started (the broker, children) first.
     process.exitCode = 1;
-    say(`the web server did not become healthy; see ${logs}/web.log:\n${tail(path.join(logs, 'web.log'))}`);
-    await shutdown('not healthy');
-    return;
-  }
-  healthy = true;
-  say(`\nDashboard: ${url}\nLogs: ${logs}/{worker,web}.log · Kafka ${cfg.KAFKA_BROKERS.join(',')} (${stack.kafka}) · PostgreSQL (${stack.postgres})\nPress Ctrl-C to stop.\n`);
-  if (process.stdout.isTTY) {
-    statusTimer = setInterval(() => {
-      void readPipelineStatus(url).then((s) => process.stdout.write(`\r\x1b[2K${formatStatusLine(s)}`));
-    }, 1000);
+    say(`error: ${err instanceof Error ? err.message : String(err)}`);
+    await shutdown('start-up failed');
   }
 });
