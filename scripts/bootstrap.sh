@@ -12,12 +12,12 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(
 command -v java >/dev/null || fail "Java 17+ is needed to run the Kafka broker (java not found)"
 command -v mvn >/dev/null || [ -n "${KAFKA_BROKERS:-}" ] || fail "Maven 3.8+ is needed to fetch Kafka's jars (mvn not found); or set KAFKA_BROKERS to your cluster"
 
-# npm packages: install when node_modules is missing or older than the lockfile. `npm install`
-# rather than `npm ci`: with some npm 11 configurations `npm ci` rejects a lockfile that lacks
-# other platforms' optional packages (@next/swc-*), which `npm install` handles.
+# npm packages: install exactly what the committed lockfile says (it lists every platform's optional
+# packages, so `npm ci` accepts it and leaves it untouched), when node_modules is missing or older
+# than the lockfile.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "installing npm packages ..."
-  npm install --no-audit --no-fund --loglevel=error
+  npm ci --no-audit --no-fund --loglevel=error
 fi
 [ -f lib/db/generated/client.ts ] || npx --no-install tsx scripts/prisma-generate.ts
 
