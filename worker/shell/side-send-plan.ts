@@ -43,14 +43,11 @@ function headerList(headers: IHeaders | undefined): [string, Bytes | undefined][
 
 const headerBytes = (list: [string, Bytes | undefined][]) => list.reduce((s, [k, v]) => s + HEADER_OVERHEAD_BYTES + size(k) + size(v), 0);
 
+/** Back to kafkajs's form: repeated keys become arrays (a Map, so keys like "__proto__" stay plain keys). */
 function toHeaders(list: [string, Bytes | undefined][]): IHeaders {
-  const out: IHeaders = {};
-  for (const [k, v] of list) {
-    const prev = out[k];
-    if (!(k in out)) out[k] = v;
-    else if (v !== undefined) out[k] = [...(Array.isArray(prev) ? prev : prev === undefined ? [] : [prev]), v];
-  }
-  return out;
+  const out = new Map<string, (Bytes | undefined)[]>();
+  for (const [k, v] of list) out.set(k, [...(out.get(k) ?? []), v]);
+  return Object.fromEntries([...out].map(([k, vs]) => [k, vs.length === 1 ? vs[0] : vs.filter((v) => v !== undefined)]));
 }
 
 /** A message's estimated size in a record batch (without the batch header). */
