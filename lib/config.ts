@@ -52,7 +52,7 @@ export const configSchema = z.object({
   TOPIC_REPLICATION_FACTOR: int(1, 32_767).optional(),
   /** min.insync.replicas of those topics; unset: the replication factor − 1, at least 1. */
   TOPIC_MIN_INSYNC_REPLICAS: int(1, 32_767).optional(),
-  WORKER_GROUP_ID: z.string().min(1).default('clickstream-worker'),
+  WORKER_GROUP_ID: z.string().min(1).max(255, 'must be at most 255 characters').default('clickstream-worker'),
   WINDOW_SIZE_MS: int(1000, 86_400_000)
     .refine((ms) => 86_400_000 % ms === 0, 'must divide a day evenly (e.g. 60000 for one minute)')
     .default(60_000),

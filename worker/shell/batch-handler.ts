@@ -117,6 +117,7 @@ export function createBatchHandler(d: HandlerDeps) {
     const last = messages[messages.length - 1] as KafkaMessage;
     const nextOffset = BigInt(last.offset) + 1n;
     const countedUsers = [...new Set([...core.aggregate.userDays.values()].map((u) => u.userId))];
+    const minutes = [...new Set([...core.aggregate.userWindows.values()].map((w) => w.windowStartMs))].sort((a, b) => a - b);
     const notice: CommitNotice = {
       at: new Date(now()).toISOString(),
       groupId: d.settings.groupId,
@@ -128,7 +129,8 @@ export function createBatchHandler(d: HandlerDeps) {
       users: countedUsers.slice(0, MAX_NOTICE_USERS),
       usersTruncated: countedUsers.length > MAX_NOTICE_USERS,
       days: [...new Set([...core.aggregate.userDays.values()].map((u) => u.day))].sort(),
-      minutes: [...new Set([...core.aggregate.userWindows.values()].map((w) => w.windowStartMs))].sort((a, b) => a - b).slice(-60).map((ms) => new Date(ms).toISOString()),
+      minutes: minutes.slice(-60).map((ms) => new Date(ms).toISOString()),
+      minutesTruncated: minutes.length > 60,
     };
     const outcome = await retryUntilDone(
       'committing batch',
