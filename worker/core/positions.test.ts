@@ -71,6 +71,12 @@ describe('planBatch: what to do with a fetched batch', () => {
     expect(plan.kind === 'mismatch' && plan.reason).toMatch(/record at offset 11 is not the one counted/);
   });
 
+  it('seeks to the record to compare when the batch ends before it (fetched far below a position moved on elsewhere)', () => {
+    // Nothing in such a batch is counted or resolved: without the seek the same fetch comes back for ever.
+    const pos = at(5000n, { offset: 4999n, record: { timestampMs: 5, crc: 7 } });
+    expect(planBatch(pos, batch(0n, recs(0, 2000), 6000n), read)).toEqual({ kind: 'seek', offset: 4999n });
+  });
+
   it('refuses when the partition ends before the position', () => {
     expect(planBatch(at(500n), batch(0n, recs(0, 3), 3n), read).kind).toBe('mismatch');
   });

@@ -134,6 +134,10 @@ export function planBatch<M>(pos: LivePosition, batch: FetchedBatch<M>, read: Re
   // No record at that offset any more (a transaction marker, compaction): nothing to compare.
   const last = batch.messages.at(-1);
   if (last !== undefined && read.offset(last) >= offset) return countFrom(pos, batch, read, true);
+  // The batch ends before the record to compare (fetched from far below it: a fenced commit
+  // reloaded a position another worker moved on). Nothing in it is counted or resolved, so the
+  // same fetch would come back for ever: read from the record to compare instead.
+  if (last !== undefined) return { kind: 'seek', offset };
   return countFrom(pos, batch, read, false);
 }
 

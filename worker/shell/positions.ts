@@ -49,6 +49,7 @@ export function createPositionKeeper(d: PositionKeeperDeps) {
   const blocked = new Map<string, BlockedPartition>();
   /** Loads in progress, so concurrent callers (assignment, a batch) share one. */
   const loading = new Map<string, Promise<Position | null>>();
+  let rechecking = false;
 
   async function readLog(topic: string, partition: number): Promise<PartitionLog> {
     const log = (await d.logs.read(topic)).get(partition);
@@ -106,6 +107,7 @@ export function createPositionKeeper(d: PositionKeeperDeps) {
     if (blocked.delete(keyOf(topic, partition))) {
       d.log.info({ topic, partition }, `partition ${partition} of ${topic} fits its stored position again; counting goes on`);
       d.onBlocked(topic, partition, false);
+      await d.sink.setBlocked(topic, partition, null).catch((err: unknown) => d.log.warn({ err: (err as Error).message }, 'could not clear the refusal'));
       d.resume(topic, partition);
     }
     return { fence: plan.from, nextOffset: plan.from, watermarkMs: stored?.watermarkMs ?? null, clusterId: log.clusterId, verify: plan.verify };
@@ -166,11 +168,17 @@ export function createPositionKeeper(d: PositionKeeperDeps) {
     },
     /** Looks again at refused partitions: one whose position was reset (or fits again) resumes. */
     async recheck(): Promise<void> {
-      for (const b of [...blocked.values()]) {
-        await load(b.topic, b.partition).then(
-          (pos) => pos && cache.set(keyOf(b.topic, b.partition), pos),
-          (err: unknown) => d.log.warn({ err: (err as Error).message, partition: b.partition }, 'could not check a refused partition again'),
-        );
+      if (rechecking) return; // the last one is still going (a slow database or broker)
+      rechecking = true;
+      try {
+        for (const b of [...blocked.values()]) {
+          await load(b.topic, b.partition).then(
+            (pos) => pos && cache.set(keyOf(b.topic, b.partition), pos),
+            (err: unknown) => d.log.warn({ err: (err as Error).message, partition: b.partition }, 'could not check a refused partition again'),
+          );
+        }
+      } finally {
+        rechecking = false;
       }
     },
     blocked(): BlockedPartition[] {
