@@ -26,6 +26,8 @@ export interface WorkerOptions {
   chunkSize?: number;
   /** How often refused partitions are looked at again, ms. */
   recheckMs?: number;
+  /** The batch handler's clock, for its commit notices' time (tests shift it; validity never depends on it). */
+  now?: () => number;
 }
 
 export interface Worker {
@@ -74,6 +76,7 @@ export function createWorker(o: WorkerOptions): Worker {
     rate,
     log,
     side: sideTopics,
+    now: o.now,
     seek: (t, partition, offset) => consumer.seek(t, partition, offset),
     onCommit: () => {
       lastCommitAt = Date.now();

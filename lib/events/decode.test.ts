@@ -129,3 +129,64 @@ describe('parseTimestamp', () => {
     expect(parseTimestamp('2023-02-29T00:00:00Z')).toBeUndefined();
   });
 });
+
+describe('decodeEvent: event days are bounded to 1970-01-01 … 9999-12-31 (UTC)', () => {
+  // nowMs Infinity switches the far-future check off, so only the day range can refuse these.
+  const unbounded = { nowMs: Infinity, maxFutureMs: 300_000 };
+  const at = (timestamp: string) => decodeEvent(bytes(withFields({ timestamp })), unbounded);
+  const RANGE_REASON = 'timestamp: must be on a day from 1970-01-01 to 9999-12-31 (UTC)';
+
+  it.each([
+    ['year 0 (PostgreSQL has no year 0)', '0000-01-01T00:00:00Z'],
+    ['year 1', '0001-01-01T00:00:00Z'],
+    ['the last second before 1970', '1969-12-31T23:59:59Z'],
+    ['the last millisecond before 1970', '1969-12-31T23:59:59.999Z'],
+    ['1970-01-01 00:00 at +01:00, which is 1969 in UTC', '1970-01-01T00:00:00+01:00'],
+    ['9999-12-31 23:59:59 at -05:00, which is year 10000 in UTC', '9999-12-31T23:59:59-05:00'],
+  ])('rejects %s with a reason naming timestamp and the allowed days', (_name, timestamp) => {
+    expect(reasonOf(at(timestamp))).toBe(RANGE_REASON);
+  });
+
+  it.each(['10000-01-01T00:00:00Z', '+010000-01-01T00:00:00Z', '-000001-01-01T00:00:00Z'])('rejects the expanded year %s as not an ISO-8601 date-time', (timestamp) => {
+    // Five-digit and signed years do not even parse (the format allows four digits), so the reason is
+    // the format's, still naming timestamp.
+    expect(parseTimestamp(timestamp)).toBeUndefined();
+    expect(reasonOf(at(timestamp))).toBe('timestamp: must be an ISO-8601 date-time such as 2023-09-25T14:30:00Z');
+  });
+
+  it.each([
+    ['1970-01-01T00:00:00Z', Date.UTC(1970, 0, 1)],
+    ['1970-01-01T01:00:00+01:00', Date.UTC(1970, 0, 1)],
+    ['9999-12-31T23:59:59Z', Date.UTC(9999, 11, 31, 23, 59, 59)],
+    ['9999-12-31T23:59:59.999Z', Date.UTC(9999, 11, 31, 23, 59, 59, 999)],
+  ])('accepts the first and last instants, %s', (timestamp, ms) => {
+    const result = at(timestamp);
+    expect(result.ok && result.event.eventTimeMs).toBe(ms);
+  });
+
+  it('still applies the far-future check to the last day when nowMs is a real instant', () => {
+    // In range, but far ahead of the record's timestamp: refused by the future check, not the range.
+    const reason = reasonOf(decode(withFields({ timestamp: '9999-12-31T23:59:59Z' })));
+    expect(reason).toBe("timestamp: 9999-12-31T23:59:59Z is more than 300 s ahead of the record's Kafka timestamp 2023-09-25T15:00:00.000Z");
+  });
+});
+
+describe('decodeEvent: the far-future check is against nowMs (the record\'s Kafka timestamp), to the millisecond', () => {
+  const recordMs = Date.parse('2026-03-01T12:00:00Z');
+  const judged = (timestamp: string, nowMs = recordMs) => decodeEvent(bytes(withFields({ timestamp })), { nowMs, maxFutureMs: 300_000 });
+
+  it('accepts an event exactly maxFutureMs ahead and refuses one a millisecond further, naming the record timestamp', () => {
+    expect(judged('2026-03-01T12:05:00.000Z').ok).toBe(true);
+    expect(reasonOf(judged('2026-03-01T12:05:00.001Z'))).toBe(
+      "timestamp: 2026-03-01T12:05:00.001Z is more than 300 s ahead of the record's Kafka timestamp 2026-03-01T12:00:00.000Z",
+    );
+    expect(reasonOf(judged('2026-03-01T12:06:00Z'))).toMatch(/record's Kafka timestamp 2026-03-01T12:00:00\.000Z$/);
+  });
+
+  it('judges the same event by the nowMs given, not by the wall clock', () => {
+    // Years ahead of the wall clock, yet valid against a record written at that time.
+    expect(judged('2999-06-01T00:04:00Z', Date.parse('2999-06-01T00:00:00Z')).ok).toBe(true);
+    // Long past by the wall clock, yet refused: more than 5 minutes ahead of its record.
+    expect(reasonOf(judged('2000-01-01T00:06:00Z', Date.parse('2000-01-01T00:00:00Z')))).toMatch(/^timestamp: .* ahead of the record's Kafka timestamp 2000-01-01T00:00:00\.000Z$/);
+  });
+});

@@ -17,6 +17,7 @@ import type { Logger } from '../../lib/log';
 import { createAggregate } from '../core/aggregate';
 import { planBatch, type BatchPlan, type RecordAccess, type RecordFingerprint } from '../core/positions';
 import { processEvents, type CoreSettings } from '../core/process-events';
+import { advanceWatermark } from '../core/watermark';
 import { databaseMessage, isPermanentDataError, sqlState } from './db-errors';
 import type { WorkerMetrics, RateMeter } from './metrics';
 import type { PartitionLogReader } from './partition-log';
@@ -108,6 +109,14 @@ export function createBatchHandler(d: HandlerDeps) {
       } else dead.push(sideMessage(topic, partition, m, r.reason));
     }
     const core = processEvents(from.watermarkMs, valid, d.settings);
+    // The refused event moved the watermark in the attempt the database refused, whose late-topic
+    // sends are already out: it moves it here too, or an event sent there as late would be counted.
+    if (refused !== undefined) {
+      for (const m of messages) {
+        const r = decodeEvent(m.value, { nowMs: judgedAt(m), maxFutureMs: d.settings.maxFutureMs });
+        if (r.ok) core.watermarkMs = advanceWatermark(core.watermarkMs, r.event.eventTimeMs, d.settings);
+      }
+    }
     const late = core.late.map((l) => sideMessage(topic, partition, l.event.message, l.reason, { 'x-watermark': new Date(l.watermarkMs).toISOString() }));
     // Side topics first: if we crash after this and before the commit, the batch is replayed and
     // these are sent again (at-least-once there), but the counts stay exactly-once.

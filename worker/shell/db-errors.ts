@@ -15,7 +15,8 @@ interface AdapterErrorShape {
 /** PostgreSQL's five-character SQLSTATE of an error, when it has one. */
 export function sqlState(err: unknown): string | undefined {
   const e = err as AdapterErrorShape | null;
-  const code = e?.meta?.driverAdapterError?.cause?.originalCode ?? e?.code;
+  // A Prisma error's own `code` is Prisma's (P2010), not PostgreSQL's: read the driver's then.
+  const code = e?.meta !== undefined ? e.meta.driverAdapterError?.cause?.originalCode : e?.code;
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
