@@ -10,6 +10,7 @@ import { createPrisma } from '../lib/db/prisma';
 import { BatchConsumer } from '../lib/kafka/consumer';
 import { createEventProducer } from '../lib/kafka/producer';
 import { logger } from '../lib/log';
+import { stopStep } from '../lib/process/shutdown';
 import { createBatchHandler } from './shell/batch-handler';
 import { createPartitionLogReader } from './shell/partition-log';
 import { createPositionKeeper } from './shell/positions';
@@ -139,12 +140,24 @@ export function createWorker(o: WorkerOptions): Worker {
       stopping ??= (async () => {
         state = 'stopped';
         clearInterval(recheck);
-        await consumer.stop();
-        await producer.disconnect();
-        await logs.close();
-        await sink.close();
-        await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+        // Every step runs even when one before it fails (a consumer that cannot leave its group
+        // must not keep the database pool open); the first failure is reported at the end.
+        const steps: [string, () => Promise<void>][] = [
+          ['the Kafka consumer', () => consumer.stop()],
+          ['the dead-letter producer', () => producer.disconnect()],
+          ['the Kafka admin client', () => logs.close()],
+          ['the database pool', () => sink.close()],
+          ['the health endpoint', () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))],
+        ];
+        let failure: unknown;
+        for (const [what, step] of steps) {
+          await stopStep(what, step()).catch((err: unknown) => {
+            log.warn({ err: (err as Error).message }, `stopping ${what} failed`);
+            failure ??= err;
+          });
+        }
         log.info('worker stopped');
+        if (failure !== undefined) throw failure;
       })();
       return stopping;
     },
