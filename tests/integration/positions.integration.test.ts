@@ -185,30 +185,41 @@ function runPositions(cfg: Config, args: string[]): Promise<{ code: number; stdo
   });
 }
 
+/**
+ * A first run counted to the end and stopped, then the events topic deleted and re-created with
+ * `secondCount` new events: returns both runs' events, the stored positions and Kafka's new offsets.
+ */
+async function firstRunThenRecreate(setup: Awaited<ReturnType<typeof setUp>>, seed: number, start: string, firstCount: number, secondCount: number) {
+  const { database, cfg, kafka } = setup;
+  const next = eventStream(seed, start);
+  const first = next(firstCount);
+  const worker = await startWorker(cfg, 'first');
+  await produce(kafka, cfg.TOPIC_EVENTS, first.messages);
+  await waitUntilCountedToEnd(database.db, kafka, cfg.TOPIC_EVENTS, first.events.length);
+  await worker.stop();
+  const before = await states(database.db, cfg.TOPIC_EVENTS);
+
+  await recreateEventsTopic(kafka, cfg);
+  const second = next(secondCount);
+  await produce(kafka, cfg.TOPIC_EVENTS, second.messages);
+  const logs = await partitionLogs(kafka, cfg.TOPIC_EVENTS);
+  return { first, second, before, logs };
+}
+
 describe('stored positions', () => {
   it('a topic deleted and re-created with fewer messages is refused (beyond the end), and resumes after `npm run positions -- reset --all --to earliest`', { timeout: 180_000 }, async () => {
     // Old design: the worker sought to the stored offsets, which lie beyond the new partitions'
     // ends; Kafka answered "offset out of range", kafkajs reset to the earliest offset, and the
     // handler dropped every message below the stored offset: the new incarnation was skipped
     // silently, with no refusal, no health status and no metric.
-    const { database, cfg, kafka } = await setUp();
-    const next = eventStream(31, '2026-05-01T10:00:00Z');
-    const first = next(12_000);
-    let worker = await startWorker(cfg, 'first');
-    await produce(kafka, cfg.TOPIC_EVENTS, first.messages);
-    await waitUntilCountedToEnd(database.db, kafka, cfg.TOPIC_EVENTS, first.events.length);
-    await worker.stop();
-    const before = await states(database.db, cfg.TOPIC_EVENTS);
-
-    await recreateEventsTopic(kafka, cfg);
-    const second = next(600);
-    await produce(kafka, cfg.TOPIC_EVENTS, second.messages);
-    const logs = await partitionLogs(kafka, cfg.TOPIC_EVENTS);
+    const setup = await setUp();
+    const { database, cfg, kafka } = setup;
+    const { first, second, before, logs } = await firstRunThenRecreate(setup, 31, '2026-05-01T10:00:00Z', 12_000, 600);
     for (const p of PARTITIONS) {
       expect(logs.get(p)?.end, `precondition: partition ${p} of the new incarnation ends below the stored offset`).toBeLessThan(before.get(p)?.nextOffset ?? 0n);
     }
 
-    worker = await startWorker(cfg, 'refusing');
+    const worker = await startWorker(cfg, 'refusing');
     await waitUntil('the worker refuses all 6 partitions', async () => worker.health().refused.length === 6 || JSON.stringify(worker.health()), 30_000);
     const health = worker.health();
     expect(health.status).toBe('refusing');
@@ -258,24 +269,14 @@ describe('stored positions', () => {
     // Old design: the stored offsets lay inside the new incarnation, so the worker sought there and
     // went on: every record of the new topic below the stored offset was skipped without a word,
     // and adopting was not possible.
-    const { database, env, cfg, kafka } = await setUp();
-    const next = eventStream(32, '2026-05-02T10:00:00Z');
-    const first = next(3_000);
-    let worker = await startWorker(cfg, 'first');
-    await produce(kafka, cfg.TOPIC_EVENTS, first.messages);
-    await waitUntilCountedToEnd(database.db, kafka, cfg.TOPIC_EVENTS, first.events.length);
-    await worker.stop();
-    const before = await states(database.db, cfg.TOPIC_EVENTS);
-
-    await recreateEventsTopic(kafka, cfg);
-    const second = next(12_000);
-    await produce(kafka, cfg.TOPIC_EVENTS, second.messages);
-    const logs = await partitionLogs(kafka, cfg.TOPIC_EVENTS);
+    const setup = await setUp();
+    const { database, env, cfg, kafka } = setup;
+    const { first, second, before, logs } = await firstRunThenRecreate(setup, 32, '2026-05-02T10:00:00Z', 3_000, 12_000);
     for (const p of PARTITIONS) {
       expect(logs.get(p)?.end, `precondition: partition ${p} of the new incarnation reaches past the stored offset`).toBeGreaterThan(before.get(p)?.nextOffset ?? Infinity);
     }
 
-    worker = await startWorker(cfg, 'refusing');
+    let worker = await startWorker(cfg, 'refusing');
     await waitUntil('the worker refuses all 6 partitions', async () => worker.health().refused.length === 6 || JSON.stringify(worker.health()), 30_000);
     expect(worker.health().status).toBe('refusing');
     const rows = await states(database.db, cfg.TOPIC_EVENTS);
