@@ -146,6 +146,21 @@ describe('worker and a database that refuses', () => {
     expect(worker.health()).toMatchObject({ status: 'ok', retrying: null });
   });
 
+  it('splitting a refused chunk sends its other dead letters once, not once per split', async () => {
+    const p = await pipeline();
+    await p.db.$executeRawUnsafe(`ALTER TABLE user_daily ADD CONSTRAINT test_refuses_user CHECK (user_id <> '${REFUSED_USER}')`);
+    // One chunk: a malformed message at offset 3 and the refused user at offset 30. Finding the
+    // refused event takes several splits; each used to send the malformed message again.
+    const all = events(CHUNK, '2026-03-11T12:00:00Z', (i) => (i === 30 ? REFUSED_USER : `db-user-${i % 4}`));
+    const messages = all.map((e, i) => ({ key: e.userId, value: i === 3 ? '{not json' : JSON.stringify(e) }));
+    await produce(p.kafka, p.cfg.TOPIC_EVENTS, messages);
+    await p.start();
+    await waitForCommitted(p.db, p.cfg, messages.length, 60_000);
+    expect(await messageCount(p.kafka, p.cfg.TOPIC_DLQ), 'dead letters: the malformed message and the refused event, once each').toBe(2);
+    const dlq = await readTopic(p.kafka, p.cfg.TOPIC_DLQ, 2);
+    expect(dlq.map((m) => Number(m.headers['x-source-offset'])).sort((a, b) => a - b)).toEqual([3, 30]);
+  });
+
   it('a refused event moves the watermark as it did in the refused attempt: what went to the late topic then is not counted', async () => {
     const p = await pipeline();
     await p.db.$executeRawUnsafe(`ALTER TABLE user_daily ADD CONSTRAINT test_refuses_user CHECK (user_id <> '${REFUSED_USER}')`);

@@ -95,7 +95,13 @@ function judgedAt(m: KafkaMessage): number {
 export function createBatchHandler(d: HandlerDeps) {
   const now = d.now ?? Date.now;
 
-  async function handleChunk(payload: EachBatchPayload, messages: KafkaMessage[], from: Position, refused?: string): Promise<Position | 'fenced'> {
+  /**
+   * One chunk through decode, core, side topics and commit. `refused`: the database refused this
+   * (single) event, which is dead-lettered with that reason. `sideSent`: an attempt on a larger chunk
+   * around this one already sent its dead-letter and late messages, with the same decisions.
+   */
+  async function handleChunk(payload: EachBatchPayload, messages: KafkaMessage[], from: Position, opts: { refused?: string; sideSent?: boolean } = {}): Promise<Position | 'fenced'> {
+    const { refused, sideSent = false } = opts;
     const { topic, partition } = payload.batch;
     const started = performance.now();
     const retry = retryContext(payload);
@@ -120,8 +126,8 @@ export function createBatchHandler(d: HandlerDeps) {
     const late = core.late.map((l) => sideMessage(topic, partition, l.event.message, l.reason, { 'x-watermark': new Date(l.watermarkMs).toISOString() }));
     // Side topics first: if we crash after this and before the commit, the batch is replayed and
     // these are sent again (at-least-once there), but the counts stay exactly-once.
-    if (dead.length > 0) await retryUntilDone(`sending to ${d.settings.dlqTopic}`, retry, () => d.side.send(d.settings.dlqTopic, dead));
-    if (late.length > 0) await retryUntilDone(`sending to ${d.settings.lateTopic}`, retry, () => d.side.send(d.settings.lateTopic, late));
+    if (dead.length > 0 && (!sideSent || refused !== undefined)) await retryUntilDone(`sending to ${d.settings.dlqTopic}`, retry, () => d.side.send(d.settings.dlqTopic, dead));
+    if (late.length > 0 && !sideSent) await retryUntilDone(`sending to ${d.settings.lateTopic}`, retry, () => d.side.send(d.settings.lateTopic, late));
 
     const last = messages[messages.length - 1] as KafkaMessage;
     const nextOffset = BigInt(last.offset) + 1n;
@@ -179,22 +185,23 @@ export function createBatchHandler(d: HandlerDeps) {
    * A chunk, split in halves while the database refuses it for its data (a value it cannot
    * store): the one event it refuses is dead-lettered with the database's reason.
    */
-  async function commitChunk(payload: EachBatchPayload, messages: KafkaMessage[], from: Position): Promise<Position | 'fenced'> {
+  async function commitChunk(payload: EachBatchPayload, messages: KafkaMessage[], from: Position, sideSent = false): Promise<Position | 'fenced'> {
     try {
-      return await handleChunk(payload, messages, from);
+      return await handleChunk(payload, messages, from, { sideSent });
     } catch (err) {
       if (!isPermanentDataError(err)) throw err;
       const { topic, partition } = payload.batch;
       const reason = `database: refused the event (SQLSTATE ${sqlState(err) ?? '?'}: ${databaseMessage(err).replace(/\s+/g, ' ').slice(0, 300)})`;
       if (messages.length === 1) {
         d.log.error({ topic, partition, offset: (messages[0] as KafkaMessage).offset, reason }, 'the database refused an event; sending it to the dead-letter topic');
-        return handleChunk(payload, messages, from, reason);
+        return handleChunk(payload, messages, from, { refused: reason, sideSent: true });
       }
       d.log.warn({ topic, partition, messages: messages.length, reason }, 'the database refused a batch for its data; splitting it to find the event');
       const half = Math.ceil(messages.length / 2);
-      const first = await commitChunk(payload, messages.slice(0, half), from);
+      // The attempt that failed sent the chunk's side messages; the halves make the same decisions.
+      const first = await commitChunk(payload, messages.slice(0, half), from, true);
       if (first === 'fenced') return first;
-      return commitChunk(payload, messages.slice(half), first);
+      return commitChunk(payload, messages.slice(half), first, true);
     }
   }
 
