@@ -14,6 +14,7 @@ import { stopStep } from '../lib/process/shutdown';
 import { createBatchHandler } from './shell/batch-handler';
 import { createPartitionLogReader } from './shell/partition-log';
 import { createPositionKeeper } from './shell/positions';
+import { StoppedError, type RetryContext } from './shell/retry';
 import { startHealthServer, type WorkerHealth } from './shell/health-server';
 import { createWorkerMetrics, RateMeter } from './shell/metrics';
 import { PostgresSink } from './shell/postgres-sink';
@@ -69,6 +70,12 @@ export function createWorker(o: WorkerOptions): Worker {
     onExpired: (_t, partition, count) => metrics.expired.inc({ partition: String(partition) }, Number(count)),
   });
 
+  const reportRetrying: NonNullable<RetryContext['onRetrying']> = (what, attempt, err) => {
+    retrying = err === null ? null : { what, attempt, error: err.message.slice(0, 300), since: retrying?.since ?? new Date().toISOString() };
+  };
+  /** Counts rebalances, so a check of positions started for an earlier assignment gives up. */
+  let generation = 0;
+
   const handler = createBatchHandler({
     sink,
     positions,
@@ -83,9 +90,7 @@ export function createWorker(o: WorkerOptions): Worker {
       lastCommitAt = Date.now();
       metrics.eventsPerSecond.set(rate.rate());
     },
-    onRetrying: (what, attempt, err) => {
-      retrying = err === null ? null : { what, attempt, error: err.message.slice(0, 300), since: retrying?.since ?? new Date().toISOString() };
-    },
+    onRetrying: reportRetrying,
     settings: {
       groupId: cfg.WORKER_GROUP_ID,
       dlqTopic: cfg.TOPIC_DLQ,
@@ -112,10 +117,18 @@ export function createWorker(o: WorkerOptions): Worker {
       // Positions are checked and loaded again after every rebalance; seeking to them at once
       // saves reading from wherever Kafka's committed offset is (the handler would seek anyway).
       const partitions = assigned[topic] ?? [];
+      const mine = ++generation;
       positions.retain(topic, []);
+      // kafkajs heartbeats only from its fetch loop; the batch handler waits on these same loads
+      // with its own heartbeats, so none are needed here.
+      const ctx: RetryContext = { isRunning: () => state !== 'stopped' && mine === generation, heartbeat: async () => {}, log, onRetrying: reportRetrying };
       for (const partition of partitions) {
-        const pos = await positions.get(topic, partition, { isRunning: () => state !== 'stopped', heartbeat: async () => {}, log });
-        if (pos) consumer.seek(topic, partition, pos.verify?.offset ?? pos.nextOffset);
+        if (mine !== generation) return; // a newer assignment took over
+        const pos = await positions.get(topic, partition, ctx).catch((err: unknown) => {
+          if (err instanceof StoppedError) return null; // stopping, or a newer assignment
+          throw err;
+        });
+        if (pos && mine === generation) consumer.seek(topic, partition, pos.verify?.offset ?? pos.nextOffset);
       }
     },
   });

@@ -8,8 +8,9 @@ describe('npm run positions flags', () => {
   });
 
   it('resets one partition or all, to earliest, latest or an offset', () => {
-    expect(parsePositionsArgs(['reset', '--partition', '3', '--to', 'earliest'])).toEqual({ kind: 'reset', topic: undefined, partitions: [3], to: 'earliest' });
-    expect(parsePositionsArgs(['reset', '--all', '--to', 'latest', '--topic', 't'])).toEqual({ kind: 'reset', topic: 't', partitions: 'all', to: 'latest' });
+    expect(parsePositionsArgs(['reset', '--partition', '3', '--to', 'earliest'])).toEqual({ kind: 'reset', topic: undefined, partitions: [3], to: 'earliest', force: false });
+    expect(parsePositionsArgs(['reset', '--all', '--to', 'latest', '--topic', 't'])).toEqual({ kind: 'reset', topic: 't', partitions: 'all', to: 'latest', force: false });
+    expect(parsePositionsArgs(['reset', '--partition', '2', '--to', 'earliest', '--force'])).toMatchObject({ force: true });
     expect(parsePositionsArgs(['reset', '--partition', '0', '--to', '12345678901234'])).toMatchObject({ to: 12345678901234n });
   });
 
@@ -20,6 +21,7 @@ describe('npm run positions flags', () => {
     [['reset', '--partition', '1', '--all', '--to', 'earliest'], '--partition and --all: give one of them'],
     [['reset', '--partition', '1', '--to', 'soon'], '--to: must be earliest, latest or an offset, got "soon"'],
     [['list', '--to', 'earliest'], '--to: only for reset'],
+    [['list', '--force'], '--force: only for reset'],
     [['rewind'], 'unknown command "rewind"; expected list or reset'],
     [['list', '--topic', 'bad topic'], '--topic: must be 1-249 characters of letters, digits, ".", "_" or "-"'],
   ])('refuses %j with one line naming the flag', (argv, message) => {

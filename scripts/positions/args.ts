@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 
 export const USAGE = `usage: npm run positions -- [list] [--topic T]
-       npm run positions -- reset --partition P|--all --to earliest|latest|OFFSET [--topic T]
+       npm run positions -- reset --partition P|--all --to earliest|latest|OFFSET [--topic T] [--force]
 
 Shows or resets the stored positions (partition_state) the worker counts from. A position belongs to
 one Kafka cluster and one incarnation of a topic; when the topic was deleted and re-created, or
@@ -21,6 +21,9 @@ KAFKA_BROKERS now points at another cluster, the worker refuses the partition an
   --to earliest         count the topic from its earliest offset (what a re-created topic needs)
   --to latest           count only events that arrive from now on
   --to OFFSET           count from this offset
+  --force               also move a position that fits Kafka's log and that no worker refuses
+                        (without it such a partition is left as it is: moving it would count
+                        events twice or skip them)
   -h, --help            show this help`;
 
 const topic = z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be 1-249 characters of letters, digits, ".", "_" or "-"');
@@ -28,7 +31,7 @@ const topic = z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be 1-249 charact
 export type PositionsCommand =
   | { kind: 'help' }
   | { kind: 'list'; topic?: string }
-  | { kind: 'reset'; topic?: string; partitions: number[] | 'all'; to: 'earliest' | 'latest' | bigint };
+  | { kind: 'reset'; topic?: string; partitions: number[] | 'all'; to: 'earliest' | 'latest' | bigint; force: boolean };
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -40,7 +43,7 @@ export function parsePositionsArgs(argv: string[]): PositionsCommand {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { topic: { type: 'string' }, partition: { type: 'string' }, all: { type: 'boolean' }, to: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { topic: { type: 'string' }, partition: { type: 'string' }, all: { type: 'boolean' }, to: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (err) {
     throw new UsageError((err as Error).message.split('\n')[0] ?? 'bad arguments');
@@ -52,7 +55,7 @@ export function parsePositionsArgs(argv: string[]): PositionsCommand {
   const t = values.topic === undefined ? undefined : topic.safeParse(values.topic);
   if (t && !t.success) throw new UsageError(`--topic: ${t.error.issues[0]?.message ?? 'is not valid'}`);
   if (command === 'list') {
-    for (const flag of ['partition', 'all', 'to'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag}: only for reset`);
+    for (const flag of ['partition', 'all', 'to', 'force'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag}: only for reset`);
     return { kind: 'list', topic: t?.data };
   }
   if (command !== 'reset') throw new UsageError(`unknown command ${JSON.stringify(command)}; expected list or reset`);
@@ -68,5 +71,5 @@ export function parsePositionsArgs(argv: string[]): PositionsCommand {
   if (values.to === 'earliest' || values.to === 'latest') to = values.to;
   else if (/^\d{1,19}$/.test(values.to)) to = BigInt(values.to);
   else throw new UsageError(`--to: must be earliest, latest or an offset, got ${JSON.stringify(values.to)}`);
-  return { kind: 'reset', topic: t?.data, partitions, to };
+  return { kind: 'reset', topic: t?.data, partitions, to, force: values.force === true };
 }

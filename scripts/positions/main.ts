@@ -38,14 +38,18 @@ runMain(async () => {
       return 0;
     }
     const partitions = command.partitions === 'all' ? [...log.keys()].sort((a, b) => a - b) : command.partitions;
+    let refused = 0;
     for (const partition of partitions) {
       const p = log.get(partition);
       if (!p) throw new UserFacingError(`--partition ${partition}: topic ${topic} has partitions 0-${log.size - 1}`);
-      console.log(await resetPosition(db, topic, partition, p, command.to).catch((err: unknown) => {
+      const outcome = await resetPosition(db, topic, partition, p, command.to, command.force).catch((err: unknown) => {
         throw new UserFacingError((err as Error).message);
-      }));
+      });
+      console.log(outcome.line);
+      if (!outcome.done && command.partitions !== 'all') refused++;
     }
-    return 0;
+    // One partition named and left as it was: that is a refusal, not a success.
+    return refused > 0 ? 1 : 0;
   } finally {
     await Promise.allSettled([logs.close(), db.$disconnect()]);
   }

@@ -6,7 +6,7 @@
  * moved) and it loads the new position, or its check of refused partitions resumes it.
  */
 import type { Db } from '../../lib/db/prisma';
-import type { PartitionLog } from '../../worker/core/positions';
+import { planStart, type PartitionLog, type StoredPosition } from '../../worker/core/positions';
 
 export interface PositionRow {
   partition: number;
@@ -32,20 +32,44 @@ export function describePosition(topic: string, p: PositionRow): string {
   return `${topic} partition ${p.partition}: ${stored}; ${kafka}${p.refused ? `; REFUSED: ${p.refused}` : ''}`;
 }
 
-/** Moves one partition's stored position; returns the line that says what was done. */
-export async function resetPosition(db: Db, topic: string, partition: number, log: PartitionLog, to: 'earliest' | 'latest' | bigint): Promise<string> {
+export interface ResetOutcome {
+  done: boolean;
+  line: string;
+}
+
+/**
+ * Moves one partition's stored position; says what was done. A position that fits the partition's
+ * log and that no worker refuses is left alone unless `force`: moving it would count events twice
+ * (backwards) or skip them (forwards).
+ */
+export async function resetPosition(db: Db, topic: string, partition: number, log: PartitionLog, to: 'earliest' | 'latest' | bigint, force = false): Promise<ResetOutcome> {
   const target = to === 'earliest' ? log.logStart : to === 'latest' ? log.logEnd : to;
   if (target < log.logStart || target > log.logEnd) {
     throw new Error(`--to ${target}: partition ${partition} of ${topic} holds offsets ${log.logStart}-${log.logEnd} now`);
   }
+  const before = await db.partitionState.findUnique({ where: { topic_partition: { topic, partition } } });
+  if (!before) return { done: false, line: `${topic} partition ${partition}: nothing stored; the worker will count it from its earliest offset ${log.logStart} by itself` };
+  const stored: StoredPosition = {
+    nextOffset: before.nextOffset,
+    watermarkMs: null,
+    clusterId: before.clusterId,
+    lastRecord: before.lastRecordTimestamp !== null && before.lastRecordCrc !== null ? { timestampMs: Number(before.lastRecordTimestamp), crc: Number(before.lastRecordCrc) } : null,
+  };
+  if (!force && before.blockedReason === null && planStart(stored, log).kind === 'start') {
+    return {
+      done: false,
+      line: `${topic} partition ${partition}: left as it is: its stored position (next offset ${before.nextOffset}) fits Kafka's offsets ${log.logStart}-${log.logEnd} and no worker refuses it; moving it to ${target} would count events twice or skip them (add --force to move it anyway)`,
+    };
+  }
   // Offsets of this incarnation below the log start were never read: they count as expired.
   const expired = to === 'earliest' ? log.logStart : 0n;
-  const before = await db.partitionState.findUnique({ where: { topic_partition: { topic, partition } } });
-  if (!before) return `${topic} partition ${partition}: nothing stored; the worker will count it from its earliest offset ${log.logStart} by itself`;
   await db.$executeRaw`
     UPDATE partition_state
     SET next_offset = ${target}, watermark = NULL, cluster_id = ${log.clusterId}, last_record_timestamp = NULL, last_record_crc = NULL,
         expired = expired + ${expired}, blocked_reason = NULL, blocked_at = NULL, updated_at = now()
     WHERE topic = ${topic} AND partition = ${partition}`;
-  return `${topic} partition ${partition}: next offset ${before.nextOffset}${before.clusterId ? ` (cluster ${before.clusterId})` : ''} -> ${target} (cluster ${log.clusterId}); aggregates counted so far are kept; events from offset ${target} will be counted`;
+  return {
+    done: true,
+    line: `${topic} partition ${partition}: next offset ${before.nextOffset}${before.clusterId ? ` (cluster ${before.clusterId})` : ''} -> ${target} (cluster ${log.clusterId}); aggregates counted so far are kept; events from offset ${target} will be counted`,
+  };
 }

@@ -287,7 +287,13 @@ describe('stored positions', () => {
       expect(rows.get(r.partition)?.blockedReason).toBe(r.reason);
       expect(refusedMetric.get(r.partition), `refused metric of partition ${r.partition}`).toBe(1);
     }
+    const refusedSince = worker.health().refused.map((r) => r.since);
+    // Several rechecks (every 500 ms) later the refusal stands: the stored position was not reset,
+    // so nothing resumes the partition (it used to resume and be refused again every recheck).
     await sleep(2_000);
+    expect(worker.health().status).toBe('refusing');
+    expect(worker.health().refused.map((r) => r.since), 'the refusals were never lifted in between').toEqual(refusedSince);
+    expect([...(await states(database.db, cfg.TOPIC_EVENTS)).values()].every((r) => r.blockedReason !== null), 'the stored refusals stand').toBe(true);
     const held = await states(database.db, cfg.TOPIC_EVENTS);
     for (const p of PARTITIONS) {
       expect(held.get(p)?.nextOffset, `partition ${p}'s stored offset stays where it was`).toBe(before.get(p)?.nextOffset);
@@ -475,6 +481,26 @@ describe('stored positions', () => {
     await waitUntilCountedToEnd(database.db, kafka, cfg.TOPIC_EVENTS, events.length);
     expect(b.health().status).toBe('ok');
     await expectExact('group B alone again');
+  });
+
+  it('`npm run positions -- reset` leaves a position that fits and is not refused alone, unless --force', { timeout: 120_000 }, async () => {
+    // Without the guard, `reset --to earliest` on a healthy partition counts its events a second time.
+    const { database, cfg, kafka } = await setUp();
+    const first = eventStream(35, '2026-05-05T10:00:00Z')(2_000);
+    const worker = await startWorker(cfg, 'first');
+    await produce(kafka, cfg.TOPIC_EVENTS, first.messages);
+    await waitUntilCountedToEnd(database.db, kafka, cfg.TOPIC_EVENTS, first.events.length);
+    await worker.stop();
+    const before = await states(database.db, cfg.TOPIC_EVENTS);
+
+    const refused = await runPositions(cfg, ['reset', '--partition', '0', '--to', 'earliest']);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain(`${cfg.TOPIC_EVENTS} partition 0: left as it is: its stored position (next offset ${before.get(0)?.nextOffset}) fits`);
+    expect((await states(database.db, cfg.TOPIC_EVENTS)).get(0)?.nextOffset).toBe(before.get(0)?.nextOffset);
+
+    const forced = await runPositions(cfg, ['reset', '--partition', '0', '--to', 'earliest', '--force']);
+    expect(forced.code).toBe(0);
+    expect((await states(database.db, cfg.TOPIC_EVENTS)).get(0)?.nextOffset).toBe(0n);
   });
 });
 

@@ -100,14 +100,15 @@ export type BatchPlan<M> =
   | { kind: 'seek'; offset: bigint }
   /** Offsets from the position up to `to` are gone (retention): record them, then count these. */
   | { kind: 'expired'; to: bigint; messages: M[] }
-  | { kind: 'mismatch'; reason: string };
+  /** `end`: the batch reported an end below the position; `record`: another record at the last counted offset. */
+  | { kind: 'mismatch'; reason: string; cause: 'end' | 'record' };
 
 /**
  * What to do with a fetched batch. `logStart` is the partition's log start, which the shell reads
  * only when asked (a batch fetched past where reading must go on).
  */
 export function planBatch<M>(pos: LivePosition, batch: FetchedBatch<M>, read: RecordAccess<M>, logStart?: bigint): BatchPlan<M> {
-  if (batch.highWatermark < pos.nextOffset) return { kind: 'mismatch', reason: beyondEnd(pos.nextOffset, batch.highWatermark) };
+  if (batch.highWatermark < pos.nextOffset) return { kind: 'mismatch', reason: beyondEnd(pos.nextOffset, batch.highWatermark), cause: 'end' };
   // Where reading must start: the record to compare again, if any, else the position.
   const mustRead = pos.verify?.offset ?? pos.nextOffset;
   if (batch.fetchedOffset > mustRead) {
@@ -127,6 +128,7 @@ export function planBatch<M>(pos: LivePosition, batch: FetchedBatch<M>, read: Re
       return {
         kind: 'mismatch',
         reason: `the record at offset ${offset} is not the one counted there (Kafka timestamp ${now.timestampMs}, CRC ${now.crc}; counted: ${record.timestampMs}, ${record.crc}): the topic was deleted and re-created`,
+        cause: 'record',
       };
     }
     return countFrom(pos, batch, read, true);

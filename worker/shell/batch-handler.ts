@@ -233,8 +233,9 @@ export function createBatchHandler(d: HandlerDeps) {
       case 'need-log-start':
         return;
       case 'mismatch': {
-        const adopted = await d.positions.refuse(topic, partition, p.reason, pos);
-        if (adopted) d.seek(topic, partition, adopted.nextOffset);
+        const at = pos;
+        const next = await retryUntilDone(`checking partition ${partition} of ${topic} against its stored position`, retry, () => d.positions.refuse(topic, partition, p.reason, p.cause, at));
+        if (next) d.seek(topic, partition, next.verify?.offset ?? next.nextOffset); // adopted, or the end was only reported low for a moment
         return;
       }
       case 'seek':

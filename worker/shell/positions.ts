@@ -44,9 +44,16 @@ export interface PositionKeeperDeps {
 
 const keyOf = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
+function samePosition(a: StoredPosition | null, b: StoredPosition | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.nextOffset === b.nextOffset && a.clusterId === b.clusterId && a.lastRecord?.timestampMs === b.lastRecord?.timestampMs && a.lastRecord?.crc === b.lastRecord?.crc;
+}
+
 export function createPositionKeeper(d: PositionKeeperDeps) {
   const cache = new Map<string, Position>();
   const blocked = new Map<string, BlockedPartition>();
+  /** The stored position each refusal was made on: a refused partition is looked at again only once it changed (a reset). */
+  const refusedOn = new Map<string, StoredPosition | null>();
   /** Loads in progress, so concurrent callers (assignment, a batch) share one. */
   const loading = new Map<string, Promise<Position | null>>();
   let rechecking = false;
@@ -64,8 +71,9 @@ export function createPositionKeeper(d: PositionKeeperDeps) {
 
   async function block(topic: string, partition: number, reason: string, stored: StoredPosition | null, log: PartitionLog): Promise<void> {
     const k = keyOf(topic, partition);
-    const first = !blocked.has(k);
+    const first = blocked.get(k)?.reason !== reason;
     blocked.set(k, { topic, partition, reason, since: blocked.get(k)?.since ?? new Date().toISOString() });
+    refusedOn.set(k, stored);
     cache.delete(k);
     d.pause(topic, partition);
     d.onBlocked(topic, partition, true);
@@ -97,13 +105,14 @@ export function createPositionKeeper(d: PositionKeeperDeps) {
       return outcome === 'committed' ? { fence: log.logStart, nextOffset: log.logStart, watermarkMs: null, clusterId: log.clusterId, verify: null } : load(topic, partition);
     }
     if (plan.expired > 0n || stored === null) {
+      const outcome = await move(topic, partition, { expectedNextOffset: stored?.nextOffset ?? null, nextOffset: plan.from, watermarkMs: stored?.watermarkMs ?? null, clusterId: log.clusterId, expired: plan.expired });
+      if (outcome === 'fenced') return load(topic, partition);
       if (plan.expired > 0n) {
         d.log.warn({ topic, partition, expired: plan.expired.toString() }, `partition ${partition} of ${topic}: ${plan.expired} events expired (retention) before they were read; counting goes on from offset ${plan.from}`);
         d.onExpired(topic, partition, plan.expired);
       }
-      const outcome = await move(topic, partition, { expectedNextOffset: stored?.nextOffset ?? null, nextOffset: plan.from, watermarkMs: stored?.watermarkMs ?? null, clusterId: log.clusterId, expired: plan.expired });
-      if (outcome === 'fenced') return load(topic, partition);
     }
+    refusedOn.delete(keyOf(topic, partition));
     if (blocked.delete(keyOf(topic, partition))) {
       d.log.info({ topic, partition }, `partition ${partition} of ${topic} fits its stored position again; counting goes on`);
       d.onBlocked(topic, partition, false);
@@ -120,12 +129,16 @@ export function createPositionKeeper(d: PositionKeeperDeps) {
       if (blocked.has(k)) return null;
       const cached = cache.get(k);
       if (cached) return cached;
-      let pending = loading.get(k);
-      if (!pending) {
-        pending = retryUntilDone(`loading the position of partition ${partition} of ${topic}`, retry, () => load(topic, partition)).finally(() => loading.delete(k));
-        loading.set(k, pending);
-      }
-      const pos = await pending;
+      // Each caller retries with its own context (its heartbeats, its health reports); concurrent
+      // callers share each attempt.
+      const pos = await retryUntilDone(`loading the position of partition ${partition} of ${topic}`, retry, () => {
+        let attempt = loading.get(k);
+        if (!attempt) {
+          attempt = load(topic, partition).finally(() => loading.delete(k));
+          loading.set(k, attempt);
+        }
+        return attempt;
+      });
       if (pos) cache.set(k, pos);
       return pos;
     },
@@ -145,15 +158,28 @@ export function createPositionKeeper(d: PositionKeeperDeps) {
       for (const [k, b] of blocked) {
         if (b.topic !== topic || keep.includes(b.partition)) continue;
         blocked.delete(k);
+        refusedOn.delete(k);
         d.onBlocked(b.topic, b.partition, false);
         d.resume(b.topic, b.partition);
       }
       for (const k of [...cache.keys()]) if (k.startsWith(`${topic}\u0000`) && !keep.includes(Number(k.slice(topic.length + 1)))) cache.delete(k);
     },
-    /** Refuses a partition whose batch showed that the position does not belong to it. */
-    async refuse(topic: string, partition: number, reason: string, pos: Position): Promise<Position | null> {
+    /**
+     * Refuses (or adopts) a partition whose batch showed that the position does not belong to it.
+     * An end below the position is read again first: a new leader can report a lower end for a
+     * moment; returns the position unchanged then.
+     */
+    async refuse(topic: string, partition: number, reason: string, cause: 'end' | 'record', pos: Position): Promise<Position | null> {
       const log = await readLog(topic, partition);
-      const stored: StoredPosition = { nextOffset: pos.fence ?? pos.nextOffset, watermarkMs: pos.watermarkMs, clusterId: pos.clusterId, lastRecord: null };
+      if (cause === 'end' && log.logEnd >= pos.nextOffset) {
+        d.log.warn({ topic, partition, nextOffset: pos.nextOffset.toString(), logEnd: log.logEnd.toString() }, `partition ${partition} of ${topic}: a fetch reported the end below the position, but the partition now ends at ${log.logEnd}; going on`);
+        return pos;
+      }
+      const stored = await d.sink.loadPosition(topic, partition);
+      if (stored === null || stored.nextOffset !== pos.fence) {
+        cache.delete(keyOf(topic, partition)); // moved on elsewhere meanwhile: load it again
+        return null;
+      }
       if (d.onMismatch === 'adopt') {
         d.log.warn({ topic, partition }, `partition ${partition} of ${topic}: ${reason}. WORKER_ON_POSITION_MISMATCH=adopt: counting the topic as it is now from its earliest offset ${log.logStart}`);
         const outcome = await move(topic, partition, { expectedNextOffset: pos.fence, nextOffset: log.logStart, watermarkMs: null, clusterId: log.clusterId, expired: log.logStart });
@@ -166,16 +192,21 @@ export function createPositionKeeper(d: PositionKeeperDeps) {
       await block(topic, partition, reason, stored, log);
       return null;
     },
-    /** Looks again at refused partitions: one whose position was reset (or fits again) resumes. */
+    /** Looks again at refused partitions whose stored position changed (a reset): one that fits now resumes. */
     async recheck(): Promise<void> {
       if (rechecking) return; // the last one is still going (a slow database or broker)
       rechecking = true;
       try {
         for (const b of [...blocked.values()]) {
-          await load(b.topic, b.partition).then(
-            (pos) => pos && cache.set(keyOf(b.topic, b.partition), pos),
-            (err: unknown) => d.log.warn({ err: (err as Error).message, partition: b.partition }, 'could not check a refused partition again'),
-          );
+          const k = keyOf(b.topic, b.partition);
+          try {
+            const stored = await d.sink.loadPosition(b.topic, b.partition);
+            if (samePosition(stored, refusedOn.get(k) ?? null)) continue; // not reset: still refused
+            const pos = await load(b.topic, b.partition);
+            if (pos) cache.set(k, pos);
+          } catch (err) {
+            d.log.warn({ err: (err as Error).message, partition: b.partition }, 'could not check a refused partition again');
+          }
         }
       } finally {
         rechecking = false;

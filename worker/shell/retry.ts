@@ -33,7 +33,10 @@ export async function retryUntilDone<T>(what: string, ctx: RetryContext, fn: () 
       }
       return result;
     } catch (err) {
-      if (ctx.isPermanent?.(err)) throw err;
+      if (ctx.isPermanent?.(err)) {
+        if (attempt > 1) ctx.onRetrying?.(what, 0, null); // no longer retrying: the caller handles it
+        throw err;
+      }
       if (!ctx.isRunning()) throw new StoppedError(`${what} abandoned: the worker is stopping`);
       const delay = Math.min(10_000, 200 * 2 ** Math.min(attempt - 1, 6));
       const error = err instanceof Error ? err : new Error(String(err));
