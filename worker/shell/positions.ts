@@ -72,6 +72,8 @@ export function createPositionKeeper(d: PositionKeeperDeps) {
   async function block(topic: string, partition: number, reason: string, stored: StoredPosition | null, log: PartitionLog): Promise<void> {
     const k = keyOf(topic, partition);
     const first = blocked.get(k)?.reason !== reason;
+    // Stored first, so that once health and metrics say "refused", partition_state says so too.
+    await d.sink.setBlocked(topic, partition, reason).catch((err: unknown) => d.log.warn({ err: (err as Error).message }, 'could not record the refused partition'));
     blocked.set(k, { topic, partition, reason, since: blocked.get(k)?.since ?? new Date().toISOString() });
     refusedOn.set(k, stored);
     cache.delete(k);
@@ -84,7 +86,6 @@ export function createPositionKeeper(d: PositionKeeperDeps) {
           `To count the topic as it is now, from its earliest offset, keeping what was counted so far: ${resetCommand(topic, partition)}`,
       );
     }
-    await d.sink.setBlocked(topic, partition, reason).catch((err: unknown) => d.log.warn({ err: (err as Error).message }, 'could not record the refused partition'));
   }
 
   /** Loads, checks and (when needed) moves a partition's position; null when the partition is refused. */
