@@ -118,7 +118,7 @@ export function createWorker(o: WorkerOptions): Worker {
       // saves reading from wherever Kafka's committed offset is (the handler would seek anyway).
       const partitions = assigned[topic] ?? [];
       const mine = ++generation;
-      positions.retain(topic, []);
+      positions.forgetAll(topic);
       // kafkajs heartbeats only from its fetch loop; the batch handler waits on these same loads
       // with its own heartbeats, so none are needed here.
       const ctx: RetryContext = { isRunning: () => state !== 'stopped' && mine === generation, heartbeat: async () => {}, log, onRetrying: reportRetrying };

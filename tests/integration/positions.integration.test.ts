@@ -185,6 +185,15 @@ function runPositions(cfg: Config, args: string[]): Promise<{ code: number; stdo
   });
 }
 
+/** Produces `events`, has a worker count them to the partitions' ends, and stops it. */
+async function countedRun(setup: Awaited<ReturnType<typeof setUp>>, events: ReturnType<ReturnType<typeof eventStream>>): Promise<void> {
+  const { database, cfg, kafka } = setup;
+  const worker = await startWorker(cfg, 'first');
+  await produce(kafka, cfg.TOPIC_EVENTS, events.messages);
+  await waitUntilCountedToEnd(database.db, kafka, cfg.TOPIC_EVENTS, events.events.length);
+  await worker.stop();
+}
+
 /**
  * A first run counted to the end and stopped, then the events topic deleted and re-created with
  * `secondCount` new events: returns both runs' events, the stored positions and Kafka's new offsets.
@@ -193,10 +202,7 @@ async function firstRunThenRecreate(setup: Awaited<ReturnType<typeof setUp>>, se
   const { database, cfg, kafka } = setup;
   const next = eventStream(seed, start);
   const first = next(firstCount);
-  const worker = await startWorker(cfg, 'first');
-  await produce(kafka, cfg.TOPIC_EVENTS, first.messages);
-  await waitUntilCountedToEnd(database.db, kafka, cfg.TOPIC_EVENTS, first.events.length);
-  await worker.stop();
+  await countedRun(setup, first);
   const before = await states(database.db, cfg.TOPIC_EVENTS);
 
   await recreateEventsTopic(kafka, cfg);
@@ -313,13 +319,11 @@ describe('stored positions', () => {
   it('a position stored for another Kafka cluster is refused, naming both clusters', { timeout: 120_000 }, async () => {
     // Old design: no cluster was stored, so a position was trusted on whatever cluster
     // KAFKA_BROKERS pointed at, and the worker counted on from it.
-    const { database, cfg, kafka } = await setUp();
+    const setup = await setUp();
+    const { database, cfg, kafka } = setup;
     const next = eventStream(33, '2026-05-03T10:00:00Z');
     const first = next(3_000);
-    let worker = await startWorker(cfg, 'first');
-    await produce(kafka, cfg.TOPIC_EVENTS, first.messages);
-    await waitUntilCountedToEnd(database.db, kafka, cfg.TOPIC_EVENTS, first.events.length);
-    await worker.stop();
+    await countedRun(setup, first);
     const cluster = await clusterId(kafka);
     expect([...(await states(database.db, cfg.TOPIC_EVENTS)).values()].map((r) => r.clusterId), 'the worker stores the cluster id').toEqual(PARTITIONS.map(() => cluster));
 
@@ -327,7 +331,7 @@ describe('stored positions', () => {
     const before = await states(database.db, cfg.TOPIC_EVENTS);
     await produce(kafka, cfg.TOPIC_EVENTS, next(1_000).messages);
 
-    worker = await startWorker(cfg, 'refusing');
+    const worker = await startWorker(cfg, 'refusing');
     await waitUntil('the worker refuses all 6 partitions', async () => worker.health().refused.length === 6 || JSON.stringify(worker.health()), 30_000);
     expect(worker.health().status).toBe('refusing');
     const rows = await states(database.db, cfg.TOPIC_EVENTS);
@@ -352,13 +356,11 @@ describe('stored positions', () => {
     // "offset out of range", kafkajs reset to the earliest offset, the handler saw messages past the
     // stored offset and sought back to it, again and again: it never counted on, and the gap was
     // recorded nowhere.
-    const { database, cfg, kafka } = await setUp();
+    const setup = await setUp();
+    const { database, cfg, kafka } = setup;
     const next = eventStream(34, '2026-05-04T10:00:00Z');
     const first = next(3_000);
-    let worker = await startWorker(cfg, 'first');
-    await produce(kafka, cfg.TOPIC_EVENTS, first.messages);
-    await waitUntilCountedToEnd(database.db, kafka, cfg.TOPIC_EVENTS, first.events.length);
-    await worker.stop();
+    await countedRun(setup, first);
     const stored = new Map([...(await states(database.db, cfg.TOPIC_EVENTS))].map(([p, r]) => [p, r.nextOffset]));
 
     const second = next(6_000);
@@ -394,7 +396,7 @@ describe('stored positions', () => {
     });
     expect(new Set(still).size, 'every surviving second-run event read back once').toBe(still.length);
 
-    worker = await startWorker(cfg, 'after-retention');
+    const worker = await startWorker(cfg, 'after-retention');
     // No seek loop: every partition is counted to its end promptly.
     await waitUntilCountedToEnd(database.db, kafka, cfg.TOPIC_EVENTS, first.events.length + survivors.length, 30_000);
     expect(worker.health().status).toBe('ok');
@@ -485,12 +487,9 @@ describe('stored positions', () => {
 
   it('`npm run positions -- reset` leaves a position that fits and is not refused alone, unless --force', { timeout: 120_000 }, async () => {
     // Without the guard, `reset --to earliest` on a healthy partition counts its events a second time.
-    const { database, cfg, kafka } = await setUp();
-    const first = eventStream(35, '2026-05-05T10:00:00Z')(2_000);
-    const worker = await startWorker(cfg, 'first');
-    await produce(kafka, cfg.TOPIC_EVENTS, first.messages);
-    await waitUntilCountedToEnd(database.db, kafka, cfg.TOPIC_EVENTS, first.events.length);
-    await worker.stop();
+    const setup = await setUp();
+    const { database, cfg } = setup;
+    await countedRun(setup, eventStream(35, '2026-05-05T10:00:00Z')(2_000));
     const before = await states(database.db, cfg.TOPIC_EVENTS);
 
     const refused = await runPositions(cfg, ['reset', '--partition', '0', '--to', 'earliest']);

@@ -14,7 +14,6 @@ import type { EachBatchPayload, KafkaMessage, Message } from 'kafkajs';
 import { decodeEvent, type ValidEvent } from '../../lib/events/decode';
 import { MAX_NOTICE_USERS, type CommitNotice } from '../../lib/live/commit-notice';
 import type { Logger } from '../../lib/log';
-import { createAggregate } from '../core/aggregate';
 import { planBatch, type BatchPlan, type RecordAccess, type RecordFingerprint } from '../core/positions';
 import { processEvents, type CoreSettings } from '../core/process-events';
 import { advanceWatermark } from '../core/watermark';
@@ -155,7 +154,7 @@ export function createBatchHandler(d: HandlerDeps) {
           groupId: d.settings.groupId,
           topic,
           partition,
-          expectedNextOffset: from.fence,
+          expectedNextOffset: from.nextOffset,
           nextOffset,
           watermarkMs: core.watermarkMs,
           clusterId: from.clusterId,
@@ -178,7 +177,7 @@ export function createBatchHandler(d: HandlerDeps) {
     d.metrics.lastCommit.set(Date.now() / 1000);
     d.rate.add(messages.length);
     d.onCommit(notice);
-    return { fence: nextOffset, nextOffset, watermarkMs: core.watermarkMs, clusterId: from.clusterId, verify: null };
+    return { nextOffset, watermarkMs: core.watermarkMs, clusterId: from.clusterId, verify: null };
   }
 
   /**
@@ -243,18 +242,10 @@ export function createBatchHandler(d: HandlerDeps) {
         d.seek(topic, partition, p.offset);
         return;
       case 'expired': {
-        const expired = p.to - pos.nextOffset;
-        d.log.warn({ topic, partition, expired: expired.toString() }, `partition ${partition} of ${topic}: ${expired} events expired (retention) before they were read; counting goes on from offset ${p.to}`);
         const at = pos;
-        const moved = await retryUntilDone('recording expired offsets', retry, () =>
-          d.sink.commit({ groupId: d.settings.groupId, topic, partition, expectedNextOffset: at.fence, nextOffset: p.to, watermarkMs: at.watermarkMs, clusterId: at.clusterId, lastRecord: null, aggregate: createAggregate(), counted: 0, invalid: 0, late: 0, expired, notice: null }),
-        );
-        if (moved === 'fenced') {
-          d.positions.forget(topic, partition);
-          return;
-        }
-        d.metrics.expired.inc({ partition: String(partition) }, Number(expired));
-        pos = { ...pos, fence: p.to, nextOffset: p.to, verify: null };
+        const moved = await retryUntilDone('recording expired offsets', retry, () => d.positions.expire(topic, partition, at, p.to));
+        if (moved === 'fenced') return; // moved on elsewhere: loaded again with the next batch
+        pos = moved;
         messages = p.messages;
         break;
       }

@@ -13,10 +13,12 @@ import type { PartitionLogReader } from './partition-log';
 import { retryUntilDone, type RetryContext } from './retry';
 import type { AggregateSink, BatchCommit } from './sink';
 
-/** A partition being counted: where it stands and what its next commit is fenced on. */
+/**
+ * A partition being counted. Its nextOffset is also the stored one: every position is stored
+ * before it is used (a first row, an expired gap, an adopted topic are committed as moves), so the
+ * next commit is fenced on it.
+ */
 export interface Position extends LivePosition {
-  /** The stored next offset the next commit must find (null: no row yet). */
-  fence: bigint | null;
   watermarkMs: number | null;
   clusterId: string;
 }
@@ -69,6 +71,30 @@ export function createPositionKeeper(d: PositionKeeperDeps) {
     return d.sink.commit({ ...m, groupId: d.groupId, topic, partition, aggregate: createAggregate(), counted: 0, invalid: 0, late: 0, lastRecord: null, notice: null });
   }
 
+  /** Counts the topic as it is now from its earliest offset (WORKER_ON_POSITION_MISMATCH=adopt). */
+  async function adopt(topic: string, partition: number, reason: string, storedNextOffset: bigint, log: PartitionLog): Promise<Position | 'fenced'> {
+    d.log.warn(
+      { topic, partition },
+      `partition ${partition} of ${topic}: ${reason}. WORKER_ON_POSITION_MISMATCH=adopt: counting the topic as it is now from its earliest offset ${log.logStart}, keeping the aggregates counted so far`,
+    );
+    const outcome = await move(topic, partition, { expectedNextOffset: storedNextOffset, nextOffset: log.logStart, watermarkMs: null, clusterId: log.clusterId, expired: log.logStart });
+    return outcome === 'fenced' ? outcome : { nextOffset: log.logStart, watermarkMs: null, clusterId: log.clusterId, verify: null };
+  }
+
+  /** Records that the offsets from `pos` up to `to` expired (retention) before they were read, and moves past them. */
+  async function expire(topic: string, partition: number, pos: Omit<Position, 'verify'>, to: bigint): Promise<Position | 'fenced'> {
+    const expired = to - pos.nextOffset;
+    const outcome = await move(topic, partition, { expectedNextOffset: pos.nextOffset, nextOffset: to, watermarkMs: pos.watermarkMs, clusterId: pos.clusterId, expired });
+    if (outcome === 'fenced') return outcome;
+    reportExpired(topic, partition, expired, to);
+    return { ...pos, nextOffset: to, verify: null };
+  }
+
+  function reportExpired(topic: string, partition: number, expired: bigint, to: bigint): void {
+    d.log.warn({ topic, partition, expired: expired.toString() }, `partition ${partition} of ${topic}: ${expired} events expired (retention) before they were read; counting goes on from offset ${to}`);
+    d.onExpired(topic, partition, expired);
+  }
+
   async function block(topic: string, partition: number, reason: string, stored: StoredPosition | null, log: PartitionLog): Promise<void> {
     const k = keyOf(topic, partition);
     const first = blocked.get(k)?.reason !== reason;
@@ -98,20 +124,17 @@ export function createPositionKeeper(d: PositionKeeperDeps) {
         await block(topic, partition, plan.reason, stored, log);
         return null;
       }
-      d.log.warn(
-        { topic, partition },
-        `partition ${partition} of ${topic}: ${plan.reason}. WORKER_ON_POSITION_MISMATCH=adopt: counting the topic as it is now from its earliest offset ${log.logStart}, keeping the aggregates counted so far`,
-      );
-      const outcome = await move(topic, partition, { expectedNextOffset: stored.nextOffset, nextOffset: log.logStart, watermarkMs: null, clusterId: log.clusterId, expired: log.logStart });
-      return outcome === 'committed' ? { fence: log.logStart, nextOffset: log.logStart, watermarkMs: null, clusterId: log.clusterId, verify: null } : load(topic, partition);
+      const adopted = await adopt(topic, partition, plan.reason, stored.nextOffset, log);
+      return adopted === 'fenced' ? load(topic, partition) : adopted;
     }
-    if (plan.expired > 0n || stored === null) {
-      const outcome = await move(topic, partition, { expectedNextOffset: stored?.nextOffset ?? null, nextOffset: plan.from, watermarkMs: stored?.watermarkMs ?? null, clusterId: log.clusterId, expired: plan.expired });
+    if (stored === null) {
+      // A first row, so that every position in use is a stored one.
+      const outcome = await move(topic, partition, { expectedNextOffset: null, nextOffset: plan.from, watermarkMs: null, clusterId: log.clusterId, expired: plan.expired });
       if (outcome === 'fenced') return load(topic, partition);
-      if (plan.expired > 0n) {
-        d.log.warn({ topic, partition, expired: plan.expired.toString() }, `partition ${partition} of ${topic}: ${plan.expired} events expired (retention) before they were read; counting goes on from offset ${plan.from}`);
-        d.onExpired(topic, partition, plan.expired);
-      }
+      if (plan.expired > 0n) reportExpired(topic, partition, plan.expired, plan.from);
+    } else if (plan.expired > 0n) {
+      const moved = await expire(topic, partition, { nextOffset: stored.nextOffset, watermarkMs: stored.watermarkMs, clusterId: log.clusterId }, plan.from);
+      if (moved === 'fenced') return load(topic, partition);
     }
     refusedOn.delete(keyOf(topic, partition));
     if (blocked.delete(keyOf(topic, partition))) {
@@ -120,7 +143,7 @@ export function createPositionKeeper(d: PositionKeeperDeps) {
       await d.sink.setBlocked(topic, partition, null).catch((err: unknown) => d.log.warn({ err: (err as Error).message }, 'could not clear the refusal'));
       d.resume(topic, partition);
     }
-    return { fence: plan.from, nextOffset: plan.from, watermarkMs: stored?.watermarkMs ?? null, clusterId: log.clusterId, verify: plan.verify };
+    return { nextOffset: plan.from, watermarkMs: stored?.watermarkMs ?? null, clusterId: log.clusterId, verify: plan.verify };
   }
 
   return {
@@ -151,19 +174,18 @@ export function createPositionKeeper(d: PositionKeeperDeps) {
       cache.delete(keyOf(topic, partition));
     },
     /**
-     * Forgets every cached position and refusal of the topic's partitions not in `keep` (after a
-     * rebalance): each is loaded and checked again when next needed, and paused again if it still
-     * does not fit.
+     * Forgets every cached position and refusal of the topic's partitions (after a rebalance): each
+     * is loaded and checked again when next needed, and paused again if it still does not fit.
      */
-    retain(topic: string, keep: number[]): void {
+    forgetAll(topic: string): void {
       for (const [k, b] of blocked) {
-        if (b.topic !== topic || keep.includes(b.partition)) continue;
+        if (b.topic !== topic) continue;
         blocked.delete(k);
         refusedOn.delete(k);
         d.onBlocked(b.topic, b.partition, false);
         d.resume(b.topic, b.partition);
       }
-      for (const k of [...cache.keys()]) if (k.startsWith(`${topic}\u0000`) && !keep.includes(Number(k.slice(topic.length + 1)))) cache.delete(k);
+      for (const k of [...cache.keys()]) if (k.startsWith(`${topic}\u0000`)) cache.delete(k);
     },
     /**
      * Refuses (or adopts) a partition whose batch showed that the position does not belong to it.
@@ -177,21 +199,26 @@ export function createPositionKeeper(d: PositionKeeperDeps) {
         return pos;
       }
       const stored = await d.sink.loadPosition(topic, partition);
-      if (stored === null || stored.nextOffset !== pos.fence) {
+      if (stored === null || stored.nextOffset !== pos.nextOffset) {
         cache.delete(keyOf(topic, partition)); // moved on elsewhere meanwhile: load it again
         return null;
       }
       if (d.onMismatch === 'adopt') {
-        d.log.warn({ topic, partition }, `partition ${partition} of ${topic}: ${reason}. WORKER_ON_POSITION_MISMATCH=adopt: counting the topic as it is now from its earliest offset ${log.logStart}`);
-        const outcome = await move(topic, partition, { expectedNextOffset: pos.fence, nextOffset: log.logStart, watermarkMs: null, clusterId: log.clusterId, expired: log.logStart });
+        const adopted = await adopt(topic, partition, reason, pos.nextOffset, log);
         cache.delete(keyOf(topic, partition));
-        if (outcome === 'fenced') return null;
-        const adopted: Position = { fence: log.logStart, nextOffset: log.logStart, watermarkMs: null, clusterId: log.clusterId, verify: null };
+        if (adopted === 'fenced') return null;
         cache.set(keyOf(topic, partition), adopted);
         return adopted;
       }
       await block(topic, partition, reason, stored, log);
       return null;
+    },
+    /** Records offsets that expired before they were read (a batch fetched past them) and moves past them. */
+    async expire(topic: string, partition: number, pos: Position, to: bigint): Promise<Position | 'fenced'> {
+      const moved = await expire(topic, partition, pos, to);
+      if (moved === 'fenced') cache.delete(keyOf(topic, partition));
+      else cache.set(keyOf(topic, partition), moved);
+      return moved;
     },
     /** Looks again at refused partitions whose stored position changed (a reset): one that fits now resumes. */
     async recheck(): Promise<void> {
