@@ -14,6 +14,7 @@ import type { ClickstreamEvent } from '../../lib/events/schemas';
 import { createEmbeddedServer } from '../../lib/infra/embedded-postgres-server';
 import { killBroker, startBroker } from '../../lib/infra/kafka-broker';
 import { migrate } from '../../lib/infra/migrate';
+import { waitFor } from '../../lib/infra/wait';
 import { createKafka } from '../../lib/kafka/client';
 import { simulatedClock } from '../../simulator/clock';
 import { createSimulator } from '../../simulator/runner';
@@ -59,9 +60,13 @@ describe('faults survived, nothing lost', () => {
 
     await sleep(4000);
     killBroker(dataDir);
+    const sentAtKill = simulator.status().sent;
     await sleep(5000);
     await startOurBroker();
-    await sleep(8000);
+    // Until sends have clearly resumed after the restart (a fixed wait was too short for the
+    // simulator's reconnect on a loaded machine, and the run then sent too little to mean anything).
+    const resumed = await waitFor(async () => simulator.status().sent >= sentAtKill + 1000, 90_000, 250);
+    expect(resumed, `the simulator sent 1,000 more events after the broker came back (had ${sentAtKill}, now ${simulator.status().sent})`).toBe(true);
     const status = await simulator.stop();
     expect(status.sent).toBeGreaterThan(2000);
 
