@@ -1,4 +1,4 @@
-// Next.js configuration (ESM). The content security policy is set per request by server.ts with a
+// Next.js configuration (ESM). The content security policy is set per request by web/server.ts with a
 // script nonce (Next.js streams its data in inline scripts); the static security headers are here.
 process.env.NEXT_TELEMETRY_DISABLED = '1';
 

@@ -57,7 +57,7 @@ export default defineConfig({
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], viewport: { width: 1366, height: 900 } } }],
   webServer: [
     {
-      command: 'node_modules/.bin/next build && node_modules/.bin/tsx server.ts',
+      command: 'node_modules/.bin/next build && node_modules/.bin/tsx web/server.ts',
       url: `${baseURL}/api/health`,
       env,
       timeout: 240_000,

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /** Build output and data folders hold other packages' tests (e.g. .next-test/node_modules). */
@@ -7,9 +8,11 @@ const notOurs = ['node_modules/**', '.next/**', '.next-test/**', '.data/**', 'te
 // (*.integration.test.ts) talk to the real broker and database started by scripts/test.ts and run
 // one file at a time. Browser tests are Playwright's (tests/e2e) and are not run by vitest.
 export default defineConfig({
+  resolve: { alias: { '@/': fileURLToPath(new URL('./', import.meta.url)) } },
   test: {
     projects: [
       {
+        extends: true,
         test: {
           name: 'unit',
           include: ['**/*.test.ts'],
@@ -17,6 +20,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'integration',
           include: ['**/*.integration.test.ts'],

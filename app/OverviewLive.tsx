@@ -2,14 +2,14 @@
 /** The overview's live part: starts from the server-rendered snapshot, then follows the rooms. */
 import Link from 'next/link';
 import { useState } from 'react';
-import { DistributionChart } from '../components/charts/DistributionChart';
-import { EventsPerMinuteChart } from '../components/charts/EventsPerMinuteChart';
-import { formatDuration, formatInt, formatPercent, formatRate, formatTime } from '../components/format';
-import { Kpi } from '../components/Kpi';
-import { useLiveEvent } from '../components/live/socket';
-import { PipelinePanel } from '../components/PipelinePanel';
-import type { OverviewSnapshot } from '../lib/live/overview-snapshot';
-import type { PipelineStatus } from '../lib/live/pipeline-status';
+import { DistributionChart } from '@/components/charts/DistributionChart';
+import { EventsPerMinuteChart } from '@/components/charts/EventsPerMinuteChart';
+import { formatDuration, formatInt, formatPercent, formatRate, formatTime } from '@/components/format';
+import { Kpi } from '@/components/Kpi';
+import { useLiveEvent } from '@/components/live/socket';
+import { PipelinePanel } from '@/components/PipelinePanel';
+import type { OverviewSnapshot } from '@/lib/contracts/dashboard';
+import type { PipelineStatus } from '@/lib/contracts/pipeline-status';
 
 interface Props {
   initial: OverviewSnapshot;

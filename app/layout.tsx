@@ -2,11 +2,11 @@ import type { Metadata, Viewport } from 'next';
 import Link from 'next/link';
 import { headers } from 'next/headers';
 import type { ReactNode } from 'react';
-import { ConnectionBadge } from '../components/ConnectionBadge';
-import { SimulationControl } from '../components/SimulationControl';
-import { ThemeToggle } from '../components/ThemeToggle';
-import { THEME_SCRIPT } from '../components/theme-script';
-import { getRuntime } from '../lib/live/runtime';
+import { ConnectionBadge } from '@/components/ConnectionBadge';
+import { SimulationControl } from '@/components/SimulationControl';
+import { ThemeToggle } from '@/components/ThemeToggle';
+import { THEME_SCRIPT } from '@/components/theme-script';
+import { getRuntime } from '@/web/live/runtime';
 import './globals.css';
 
 // Every page reads live data: render on each request, never at build time.

@@ -1,9 +1,9 @@
 import { OverviewLive } from './OverviewLive';
-import { config } from '../lib/config';
-import { EVENT_TYPES } from '../lib/events/schemas';
-import { overviewSnapshot } from '../lib/live/overview-snapshot';
-import { pipelineStatus } from '../lib/live/pipeline-status';
-import { getRuntime } from '../lib/live/runtime';
+import { config } from '@/lib/config';
+import { EVENT_TYPES } from '@/lib/events/schemas';
+import { overviewSnapshot } from '@/web/live/overview-snapshot';
+import { pipelineStatus } from '@/web/live/pipeline-status';
+import { getRuntime } from '@/web/live/runtime';
 
 export const dynamic = 'force-dynamic';
 

@@ -9,10 +9,10 @@ import type { Kafka } from 'kafkajs';
 import pg from 'pg';
 import type { BenchOptions } from './args';
 import type { MachineInfo } from './machine';
-import type { Config } from '../lib/config';
-import { migrate } from '../lib/infra/migrate';
-import { ensureTopic } from '../lib/kafka/topics';
-import { stopChild, type Child } from '../lib/process/children';
+import type { Config } from '@/lib/config';
+import { migrate } from '@/tooling/infra/migrate';
+import { ensureTopic } from '@/lib/kafka/topics';
+import { stopChild, type Child } from '@/tooling/process/children';
 
 export interface FreshDatabase {
   name: string;

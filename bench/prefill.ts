@@ -7,8 +7,8 @@
  */
 import { Partitioners, type Message } from 'kafkajs';
 import type { BenchContext } from './context';
-import { simulatedClock } from '../simulator/clock';
-import { createEventSequence } from '../simulator/sequence';
+import { simulatedClock } from '@/simulator/clock';
+import { createEventSequence } from '@/simulator/sequence';
 
 export const PREFILL_SEED = 42;
 /** Event-time rate of the pre-filled events (how fast a live simulator would have made them). */

@@ -9,23 +9,23 @@
 process.env.LOG_LEVEL ??= 'fatal';
 process.env.NEXT_TELEMETRY_DISABLED ??= '1';
 
-import { parseConfig, type Config } from '../lib/config';
-import { runningBrokerPid } from '../lib/infra/kafka-broker';
-import { localBrokerDataDir, startStack, type Stack } from '../lib/infra/stack';
-import { parseHostPort } from '../lib/infra/wait';
-import { createKafka } from '../lib/kafka/client';
-import { runMain, UserFacingError } from '../lib/main';
+import { parseConfig, type Config } from '@/lib/config';
+import { runningBrokerPid } from '@/tooling/infra/kafka-broker';
+import { localBrokerDataDir, startStack, type Stack } from '@/tooling/infra/stack';
+import { parseHostPort } from '@/lib/wait';
+import { createKafka } from '@/lib/kafka/client';
+import { runMain, UserFacingError } from '@/lib/run-main';
 import { parseBenchArgs, USAGE, UsageError, type BenchOptions, type ScenarioName } from './args';
 import { adminQuery, BenchContext, newRunId } from './context';
 import { describeMachine, loadAverage } from './machine';
-import { migrate } from '../lib/infra/migrate';
+import { migrate } from '@/tooling/infra/migrate';
 import { formatTable, writeReport, type BenchReport, type ScenarioResult } from './report';
 import type { Scenario } from './scenario';
-import { apiLatencyScenario } from './scenarios/api-latency';
-import { endToEndLatencyScenario } from './scenarios/end-to-end-latency';
-import { rawConsumeScenario } from './scenarios/raw-consume';
-import { simulatorScenario } from './scenarios/simulator';
-import { workerThroughputScenario } from './scenarios/worker-throughput';
+import { apiLatencyScenario } from '@/bench/scenarios/api-latency';
+import { endToEndLatencyScenario } from '@/bench/scenarios/end-to-end-latency';
+import { rawConsumeScenario } from '@/bench/scenarios/raw-consume';
+import { simulatorScenario } from '@/bench/scenarios/simulator';
+import { workerThroughputScenario } from '@/bench/scenarios/worker-throughput';
 import path from 'node:path';
 
 const ALL: Record<ScenarioName, Scenario> = {

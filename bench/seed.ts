@@ -5,8 +5,8 @@
  * repeatable. user_daily is the sum of user_daily_event, as the worker would have written it;
  * user_minute gets a few active minutes per user and day, global_minute every minute.
  */
-import { createPrisma } from '../lib/db/prisma';
-import { EVENT_TYPES } from '../lib/events/schemas';
+import { createPrisma } from '@/lib/db/prisma';
+import { EVENT_TYPES } from '@/lib/events/schemas';
 
 export const seedUserId = (i: number): string => `bench-user-${String(i).padStart(6, '0')}`;
 

@@ -1,12 +1,12 @@
 /**
- * spawnTs (lib/process/children.ts) with extra Node flags before the entry point, for flags Node
+ * spawnTs (tooling/process/children.ts) with extra Node flags before the entry point, for flags Node
  * refuses in NODE_OPTIONS (`--cpu-prof`). Same process-group and log-file handling, so stopChild
  * works on the result.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnTs, type Child } from '../lib/process/children';
+import { spawnTs, type Child } from '@/tooling/process/children';
 
 export function spawnNodeTs(name: string, entry: string, env: NodeJS.ProcessEnv, logDir: string, nodeFlags: string[]): Child {
   if (nodeFlags.length === 0) return spawnTs(name, entry, env, logDir);

@@ -1,5 +1,5 @@
 /**
- * The web server (server.ts: Next.js + Socket.IO) for the latency scenarios, as a child process
+ * The web server (web/server.ts: Next.js + Socket.IO) for the latency scenarios, as a child process
  * in production mode on a free port, reading the run's main database and watching the run's live
  * topic and worker group. `next build` runs first on full runs (so the figures are for the current
  * source) and whenever no build exists.
@@ -7,8 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { spawnTs, tail, type Child } from '../lib/process/children';
-import { freePort, nextBuildDir, runNextBuild } from '../lib/process/web-server';
+import { spawnTs, tail, type Child } from '@/tooling/process/children';
+import { freePort, nextBuildDir, runNextBuild } from '@/tooling/process/web-server';
 import type { BenchContext } from './context';
 
 export interface WebServer {
@@ -65,7 +65,7 @@ export function sharedWebServer(ctx: BenchContext): Promise<WebServer> {
       SIMULATOR_AUTOSTART: 'false',
     });
     delete env.ADMIN_TOKEN;
-    const child = ctx.own(spawnTs('web', 'server.ts', env, ctx.logDir));
+    const child = ctx.own(spawnTs('web', 'web/server.ts', env, ctx.logDir));
     const url = `http://127.0.0.1:${port}`;
     await waitForHealth(url, child, 90_000);
     ctx.log(`web server up at ${url}`);

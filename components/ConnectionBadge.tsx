@@ -4,8 +4,8 @@
  * Kafka or PostgreSQL unreachable (from the `pipeline` room), it says so: "Live · Kafka unreachable".
  */
 import { useState } from 'react';
-import type { PipelineStatus } from '../lib/live/pipeline-status';
-import { useConnected, useLiveEvent } from './live/socket';
+import { useConnected, useLiveEvent } from '@/components/live/socket';
+import type { PipelineStatus } from '@/lib/contracts/pipeline-status';
 
 export function ConnectionBadge() {
   const connected = useConnected();

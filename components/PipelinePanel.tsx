@@ -5,8 +5,8 @@
  * that expired before they were read.
  */
 import { useEffect, useState } from 'react';
-import type { PipelineStatus } from '../lib/live/pipeline-status';
 import { formatAgo, formatInt, formatRate } from './format';
+import type { PipelineStatus } from '@/lib/contracts/pipeline-status';
 
 export function PipelinePanel({ status }: { status: PipelineStatus | null }) {
   const [now, setNow] = useState(() => (status ? Date.parse(status.at) : 0));

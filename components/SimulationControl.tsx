@@ -7,10 +7,10 @@
  * tab's sessionStorage only).
  */
 import { useState, type FormEvent } from 'react';
-import type { SimulatorStatus } from '../simulator/types';
-import type { PipelineStatus } from '../lib/live/pipeline-status';
-import { useConnected, useLiveEvent } from './live/socket';
+import type { SimulatorStatus } from '@/lib/contracts/simulator-control';
+import { useConnected, useLiveEvent } from '@/components/live/socket';
 import { formatInt, formatRate } from './format';
+import type { PipelineStatus } from '@/lib/contracts/pipeline-status';
 
 interface Props {
   initial: SimulatorStatus | null;

@@ -3,10 +3,10 @@
  * answers locally) and applies prisma/migrations, recorded as `prisma migrate deploy` records them.
  */
 import path from 'node:path';
-import { config } from '../lib/config';
-import { migrate } from '../lib/infra/migrate';
-import { ensurePostgres } from '../lib/infra/postgres';
-import { runMain } from '../lib/main';
+import { config } from '@/lib/config';
+import { migrate } from '@/tooling/infra/migrate';
+import { ensurePostgres } from '@/tooling/infra/postgres';
+import { runMain } from '@/lib/run-main';
 
 const log = (l: string) => console.log(l);
 

@@ -3,7 +3,7 @@
  * the worker has counted everything it sent, so a demo that is stopped and started again, with
  * this broker or a new one, has counted every event it produced.
  */
-import { waitFor } from '../lib/infra/wait';
+import { waitFor } from '@/lib/wait';
 import { readPipelineStatus } from './demo-status';
 
 export async function drainSimulator(url: string, adminToken: string | undefined, say: (line: string) => void, timeoutMs = 15_000): Promise<void> {

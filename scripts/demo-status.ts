@@ -1,5 +1,5 @@
+import { pipelineStatusSchema, type PipelineStatus } from '@/lib/contracts/pipeline-status';
 /** The demo's one-line live status, read from the web server's GET /api/pipeline. */
-import { pipelineStatusSchema, type PipelineStatus } from '../lib/live/pipeline-status';
 
 export type DemoStatus = PipelineStatus | { error: string };
 

@@ -5,17 +5,17 @@
  * everything it started.
  */
 import path from 'node:path';
-import { config } from '../lib/config';
-import { startStack } from '../lib/infra/stack';
-import { waitFor } from '../lib/infra/wait';
-import { createKafka } from '../lib/kafka/client';
-import { ensureTopics } from '../lib/kafka/topics';
-import { runMain, UserFacingError } from '../lib/main';
-import { spawnTs, stopChild, tail, type Child } from '../lib/process/children';
-import { acquireLock } from '../lib/process/lock';
-import { onShutdown } from '../lib/process/shutdown';
-import { runNextBuild } from '../lib/process/web-server';
-import { canConnect } from '../lib/infra/wait';
+import { config } from '@/lib/config';
+import { startStack } from '@/tooling/infra/stack';
+import { waitFor } from '@/lib/wait';
+import { createKafka } from '@/lib/kafka/client';
+import { ensureTopics } from '@/lib/kafka/topics';
+import { runMain, UserFacingError } from '@/lib/run-main';
+import { spawnTs, stopChild, tail, type Child } from '@/tooling/process/children';
+import { acquireLock } from '@/tooling/process/lock';
+import { onShutdown } from '@/lib/shutdown';
+import { runNextBuild } from '@/tooling/process/web-server';
+import { canConnect } from '@/lib/wait';
 import { drainSimulator } from './demo-drain';
 import { formatStatusLine, readPipelineStatus } from './demo-status';
 
@@ -76,7 +76,7 @@ runMain(async () => {
     const onMismatch = process.env.WORKER_ON_POSITION_MISMATCH ?? (stack.kafka === 'external' ? 'refuse' : 'adopt');
     const env = { ...process.env, NODE_ENV: 'production' as const, NEXT_TELEMETRY_DISABLED: '1', WORKER_ON_POSITION_MISMATCH: onMismatch };
     children.push(spawnTs('worker', 'worker/main.ts', env, logs));
-    children.push(spawnTs('web', 'server.ts', { ...env, SIMULATOR_AUTOSTART: 'true' }, logs));
+    children.push(spawnTs('web', 'web/server.ts', { ...env, SIMULATOR_AUTOSTART: 'true' }, logs));
     for (const c of children) {
       void c.exited.then((code) => {
         if (stopping) return;

@@ -3,11 +3,11 @@
  * Maven jars, left running in the background between the two. With KAFKA_BROKERS pointing at a
  * reachable cluster, start does nothing.
  */
-import { config } from '../lib/config';
-import { stopBroker } from '../lib/infra/kafka-broker';
-import { ensureKafka, localBrokerDataDir } from '../lib/infra/stack';
-import { parseHostPort } from '../lib/infra/wait';
-import { runMain, UserFacingError } from '../lib/main';
+import { config } from '@/lib/config';
+import { stopBroker } from '@/tooling/infra/kafka-broker';
+import { ensureKafka, localBrokerDataDir } from '@/tooling/infra/stack';
+import { parseHostPort } from '@/lib/wait';
+import { runMain, UserFacingError } from '@/lib/run-main';
 
 const log = (l: string) => console.log(l);
 

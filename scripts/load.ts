@@ -16,13 +16,13 @@ import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { io, type Socket } from 'socket.io-client';
 import { z } from 'zod';
-import { runLoad, type LoadResult } from '../bench/load';
-import { seedDatabase, seedUserId } from '../bench/seed';
-import { summarize } from '../bench/stats';
-import type { ClientToServerEvents, Room, ServerToClientEvents, SubscribeAck } from '../lib/live/socket-events';
-import { runMain } from '../lib/main';
-import { ensureNextBuild, freePortIn, startWebServer, type WebServerProcess } from '../lib/process/web-server';
-import { startOwnStack, type OwnStack } from './support/own-stack';
+import { runLoad, type LoadResult } from '@/bench/load';
+import { seedDatabase, seedUserId } from '@/bench/seed';
+import { summarize } from '@/bench/stats';
+import type { ClientToServerEvents, Room, ServerToClientEvents, SubscribeAck } from '@/lib/contracts/socket-events';
+import { runMain } from '@/lib/run-main';
+import { ensureNextBuild, freePortIn, startWebServer, type WebServerProcess } from '@/tooling/process/web-server';
+import { startOwnStack, type OwnStack } from '@/scripts/support/own-stack';
 
 const USAGE = `usage: npm run load -- [--quick] [--clients N] [--seconds S] [--connections C] [--users N] [--url URL]
 

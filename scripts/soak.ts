@@ -27,11 +27,11 @@ import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium, type Browser } from '@playwright/test';
 import { z } from 'zod';
-import { pipelineStatusSchema, type PipelineStatus } from '../lib/live/pipeline-status';
-import { runMain } from '../lib/main';
-import { spawnTs, stopChild, type Child } from '../lib/process/children';
-import { ensureNextBuild, freePort, freePortIn, startWebServer, type WebServerProcess } from '../lib/process/web-server';
-import { startOwnStack, type OwnStack } from './support/own-stack';
+import { runMain } from '@/lib/run-main';
+import { spawnTs, stopChild, type Child } from '@/tooling/process/children';
+import { ensureNextBuild, freePort, freePortIn, startWebServer, type WebServerProcess } from '@/tooling/process/web-server';
+import { startOwnStack, type OwnStack } from '@/scripts/support/own-stack';
+import { pipelineStatusSchema, type PipelineStatus } from '@/lib/contracts/pipeline-status';
 
 const USAGE = `usage: npm run soak -- [--minutes N] [--rate N] [--users N]
 

@@ -11,11 +11,11 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseConfig } from '../lib/config';
-import { startStack, type Stack } from '../lib/infra/stack';
-import { runMain } from '../lib/main';
-import { describeProcesses, findLeftovers, killProcesses, selfAndAncestors, type Marker } from '../lib/process/leftovers';
-import { testEnvironment } from '../tests/support/test-env';
+import { parseConfig } from '@/lib/config';
+import { startStack, type Stack } from '@/tooling/infra/stack';
+import { runMain } from '@/lib/run-main';
+import { describeProcesses, findLeftovers, killProcesses, selfAndAncestors, type Marker } from '@/tooling/process/leftovers';
+import { testEnvironment } from '@/tooling/test-env';
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve) => {

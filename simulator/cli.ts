@@ -3,13 +3,13 @@
  * [--start-time ISO]`. Exit codes: 0 done, 1 Kafka/configuration trouble or failed sends, 2 bad
  * flags. SIGINT/SIGTERM stop cleanly (in-flight batches are flushed) and print the summary.
  */
-import { config } from '../lib/config';
-import { parseHostPort, canConnect } from '../lib/infra/wait';
-import { createKafka } from '../lib/kafka/client';
-import { runMain, UserFacingError } from '../lib/main';
+import { config } from '@/lib/config';
+import { parseHostPort, canConnect } from '@/lib/wait';
+import { createKafka } from '@/lib/kafka/client';
+import { runMain, UserFacingError } from '@/lib/run-main';
 import { parseCliArgs, USAGE } from './cli-args';
 import { createSimulator } from './runner';
-import type { SimulatorStatus } from './types';
+import type { SimulatorStatus } from '@/lib/contracts/simulator-control';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 

@@ -3,7 +3,7 @@
  * simulated clock starts at a given instant and advances 1/rate seconds per event, so a run's
  * timestamps depend only on its configuration (the basis of replayable tests and benchmarks).
  */
-import { parseTimestamp } from '../lib/events/timestamp';
+import { parseTimestamp } from '@/lib/events/timestamp';
 
 export interface EventClock {
   /** The time (epoch ms) for the next event; a simulated clock advances on each call. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DelayBuffer, INVALID_KINDS, makeInvalid, OVERSIZED_BYTES } from './disorder';
-import type { ClickstreamEvent } from '../lib/events/schemas';
+import type { ClickstreamEvent } from '@/lib/events/schemas';
 
 const event: ClickstreamEvent = { timestamp: '2023-09-25T14:30:00.000Z', userId: 'user-00001', eventType: 'pageView', sessionDuration: 10 };
 

@@ -5,7 +5,7 @@
  * The invalid-message makers are exported for the worker's tests: each returns the bytes and the
  * field that the decoder's reason should name.
  */
-import type { ClickstreamEvent } from '../lib/events/schemas';
+import type { ClickstreamEvent } from '@/lib/events/schemas';
 import { createRandom, intBetween, pick, type Random } from './distributions';
 
 export const INVALID_KINDS = [

@@ -7,7 +7,7 @@
  * funnel), how long a user dwells on it, and how to build the event (updating the session's state,
  * such as the cart, on the way).
  */
-import type { ClickstreamEventOf, EventType } from '../lib/events/schemas';
+import type { ClickstreamEventOf, EventType } from '@/lib/events/schemas';
 import type { Catalogue, Product } from './catalogue';
 import { chance, pick, weightedChoice, type Random } from './distributions';
 import type { UserProfile } from './population';

@@ -7,7 +7,7 @@
  * users costs a few megabytes and any user's profile is the same whichever order it is asked for in.
  */
 import { Faker, base, en } from '@faker-js/faker';
-import { EVENT_TYPES, type EventType } from '../lib/events/schemas';
+import { EVENT_TYPES, type EventType } from '@/lib/events/schemas';
 import { createRandom, deriveSeed, logNormal, pick, type Random } from './distributions';
 
 export type Habits = Record<EventType, number>;

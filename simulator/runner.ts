@@ -10,14 +10,14 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Kafka, Message, RetryOptions } from 'kafkajs';
-import type { Config } from '../lib/config';
-import { createEventProducer } from '../lib/kafka/producer';
-import { ensureTopic } from '../lib/kafka/topics';
-import { logger } from '../lib/log';
+import type { Config } from '@/lib/config';
+import { createEventProducer } from '@/lib/kafka/producer';
+import { ensureTopic } from '@/lib/kafka/topics';
+import { logger } from '@/lib/log';
 import { simulatedClock, wallClock, type EventClock } from './clock';
 import type { DisorderOptions } from './disorder';
 import { createEventSequence, type EventSequence } from './sequence';
-import { simulatorStartSchema, type SimulatorControl, type SimulatorStartOptions, type SimulatorStatus } from './types';
+import { simulatorStartSchema, type SimulatorControl, type SimulatorStartOptions, type SimulatorStatus } from '@/lib/contracts/simulator-control';
 
 export interface RunnerOptions {
   /** Defaults to cfg.TOPIC_EVENTS. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decodeEvent } from '../lib/events/decode';
-import { EVENT_TYPES, type ClickstreamEvent } from '../lib/events/schemas';
+import { decodeEvent } from '@/lib/events/decode';
+import { EVENT_TYPES, type ClickstreamEvent } from '@/lib/events/schemas';
 import { simulatedClock, wallClock } from './clock';
 import { INVALID_KINDS } from './disorder';
 import { createEventSequence, type EventSequenceOptions } from './sequence';

@@ -3,7 +3,7 @@
  * No I/O, so the same configuration with a simulated clock can be replayed and tested without a
  * broker; runner.ts only paces and sends what this yields.
  */
-import type { ClickstreamEvent } from '../lib/events/schemas';
+import type { ClickstreamEvent } from '@/lib/events/schemas';
 import { createCatalogue, DEFAULT_CATALOGUE_SIZE, type Catalogue } from './catalogue';
 import type { EventClock } from './clock';
 import { DelayBuffer, INVALID_KINDS, makeInvalid, NO_DISORDER, type DisorderOptions, type InvalidKind } from './disorder';

@@ -6,7 +6,7 @@
  *
  * Pure and deterministic: all randomness comes from the seed, all time from the caller.
  */
-import { EVENT_TYPES, type ClickstreamEvent, type EventType } from '../lib/events/schemas';
+import { EVENT_TYPES, type ClickstreamEvent, type EventType } from '@/lib/events/schemas';
 import type { Catalogue } from './catalogue';
 import { createRandom, deriveSeed, skewedInt, weightedChoice } from './distributions';
 import { generators, type SessionState } from './generators';

@@ -5,15 +5,15 @@
  * still waiting for Kafka and PostgreSQL at start-up: the consumer and producer give up after their
  * own limits (lib/kafka), and past the deadline the process says what it was waiting for and exits 1.
  */
-import { config } from '../lib/config';
-import { createPrisma } from '../lib/db/prisma';
-import { waitForServices } from '../lib/infra/wait-for-services';
-import { createKafka } from '../lib/kafka/client';
-import { ensureTopics } from '../lib/kafka/topics';
-import { logger } from '../lib/log';
-import { runMain } from '../lib/main';
-import { onShutdown, stopStep } from '../lib/process/shutdown';
-import { PostgresSink } from './shell/postgres-sink';
+import { config } from '@/lib/config';
+import { createPrisma } from '@/lib/db/prisma';
+import { waitForServices } from '@/lib/wait-for-services';
+import { createKafka } from '@/lib/kafka/client';
+import { ensureTopics } from '@/lib/kafka/topics';
+import { logger } from '@/lib/log';
+import { runMain } from '@/lib/run-main';
+import { onShutdown, stopStep } from '@/lib/shutdown';
+import { PostgresSink } from '@/worker/shell/postgres-sink';
 import { createWorker, type Worker } from './worker';
 
 /** Inside the 10 s a supervisor usually allows before SIGKILL, with room for a busy machine. */

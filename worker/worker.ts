@@ -5,21 +5,21 @@
  */
 import type http from 'node:http';
 import type { Kafka } from 'kafkajs';
-import type { Config } from '../lib/config';
-import { createPrisma } from '../lib/db/prisma';
-import { BatchConsumer } from '../lib/kafka/consumer';
-import { createEventProducer } from '../lib/kafka/producer';
-import { logger } from '../lib/log';
-import { stopStep } from '../lib/process/shutdown';
-import { createBatchHandler } from './shell/batch-handler';
-import { createPartitionLogReader } from './shell/partition-log';
-import { createPositionKeeper } from './shell/positions';
-import { StoppedError, type RetryContext } from './shell/retry';
-import { startHealthServer, type WorkerHealth } from './shell/health-server';
-import { createWorkerMetrics, RateMeter } from './shell/metrics';
-import { PostgresSink } from './shell/postgres-sink';
-import { createSideTopicSender } from './shell/side-topic-sender';
-import type { AggregateSink } from './shell/sink';
+import type { Config } from '@/lib/config';
+import { createPrisma } from '@/lib/db/prisma';
+import { BatchConsumer } from '@/lib/kafka/consumer';
+import { createEventProducer } from '@/lib/kafka/producer';
+import { logger } from '@/lib/log';
+import { stopStep } from '@/lib/shutdown';
+import { createBatchHandler } from '@/worker/shell/batch-handler';
+import { createPartitionLogReader } from '@/worker/shell/partition-log';
+import { createPositionKeeper } from '@/worker/shell/positions';
+import { StoppedError, type RetryContext } from '@/worker/shell/retry';
+import { startHealthServer, type WorkerHealth } from '@/worker/shell/health-server';
+import { createWorkerMetrics, RateMeter } from '@/worker/shell/prometheus';
+import { PostgresSink } from '@/worker/shell/postgres-sink';
+import { createSideTopicSender } from '@/worker/shell/side-topic-sender';
+import type { AggregateSink } from '@/worker/shell/sink';
 
 export interface WorkerOptions {
   cfg: Config;

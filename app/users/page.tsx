@@ -1,12 +1,12 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { UsersFilters } from './UsersFilters';
-import { formatDuration, formatInt, formatPercent, eventLabel } from '../../components/format';
-import { parsePageParams, type RawSearchParams } from '../../lib/http/search-params';
-import { usersParamsSchema, type UsersParams } from '../../lib/http/users-params';
-import { addDays, todayUtc } from '../../lib/queries/days';
-import type { UserSort } from '../../lib/queries/users-cursor';
-import { usersTable } from '../../lib/queries/users-table';
+import { formatDuration, formatInt, formatPercent, eventLabel } from '@/components/format';
+import { parsePageParams, type RawSearchParams } from '@/web/http/search-params';
+import { usersParamsSchema, type UsersParams } from '@/web/http/users-list-params';
+import { addDays, todayUtc } from '@/lib/days';
+import type { UserSort } from '@/web/queries/users/users-cursor';
+import { usersTable } from '@/web/queries/users/users-table';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Users' };

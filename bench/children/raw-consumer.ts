@@ -7,11 +7,11 @@
  */
 import fs from 'node:fs';
 import { z } from 'zod';
-import { config } from '../../lib/config';
-import { createKafka } from '../../lib/kafka/client';
-import { BatchConsumer } from '../../lib/kafka/consumer';
-import { logger } from '../../lib/log';
-import { runMain } from '../../lib/main';
+import { config } from '@/lib/config';
+import { createKafka } from '@/lib/kafka/client';
+import { BatchConsumer } from '@/lib/kafka/consumer';
+import { logger } from '@/lib/log';
+import { runMain } from '@/lib/run-main';
 
 const env = z
   .object({

@@ -5,12 +5,12 @@
  * `/api/users/<id>/daily` (ids drawn from the seeded users). Server-rendered pages are measured to
  * the end of the HTML; the client-side charts and Socket.IO are not part of it.
  */
-import { fig, type Scenario } from '../scenario';
-import { runLoad } from '../load';
-import { seedDatabase, seedUserId } from '../seed';
-import { sharedWebServer } from '../web';
-import { round } from '../stats';
-import type { Figure } from '../report';
+import { fig, type Scenario } from '@/bench/scenario';
+import { runLoad } from '@/bench/load';
+import { seedDatabase, seedUserId } from '@/bench/seed';
+import { sharedWebServer } from '@/bench/web';
+import { round } from '@/bench/stats';
+import type { Figure } from '@/bench/report';
 
 export const apiLatencyScenario: Scenario = {
   name: 'api-latency',
@@ -40,7 +40,7 @@ export const apiLatencyScenario: Scenario = {
     ];
     const notes: string[] = [
       `rows seeded: user_daily ${seeded.rows.userDaily.toLocaleString('en-US')}, user_daily_event ${seeded.rows.userDailyEvent.toLocaleString('en-US')}, user_minute ${seeded.rows.userMinute.toLocaleString('en-US')}, global_minute ${seeded.rows.globalMinute.toLocaleString('en-US')}`,
-      `server.ts in production mode, Next.js build of ${web.builtAt}`,
+      `web/server.ts in production mode, Next.js build of ${web.builtAt}`,
       `each URL: ${warmupSeconds} s warm-up, then ${seconds} s measured; the load generator runs on the same 2 cores as the server, Kafka and PostgreSQL`,
     ];
     for (const t of targets) {

@@ -2,7 +2,7 @@
  * Scenario 4, end-to-end latency: event produced → aggregate committed by a worker → update
  * received by a Socket.IO client, at 2,000 and 10,000 events/s.
  *
- * The web server (server.ts) and one worker process follow a topic of this run. This process
+ * The web server (web/server.ts) and one worker process follow a topic of this run. This process
  * produces the simulator's events (500 users, wall-clock timestamps) at the target rate, one send
  * in flight at a time, and takes each event's start time just before its send. Two latencies:
  * - committed: when PostgreSQL NOTIFYs a commit on `clickstream_commits`, this process reads each
@@ -15,17 +15,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Partitioners, type Message, type PartitionerArgs } from 'kafkajs';
 import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
-import { commitNoticeSchema, COMMIT_CHANNEL } from '../../lib/live/commit-notice';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../lib/live/socket-events';
-import { spawnTs, stopChild, tail } from '../../lib/process/children';
-import { simulatedClock } from '../../simulator/clock';
-import { createEventSequence } from '../../simulator/sequence';
-import { committedCount, type BenchContext } from '../context';
-import { busyPercent, machineCpu } from '../proc';
-import type { Figure } from '../report';
-import { fig, type Scenario } from '../scenario';
-import { round, summarize, type LatencySummary } from '../stats';
-import { sharedWebServer, type WebServer } from '../web';
+import { commitNoticeSchema, COMMIT_CHANNEL } from '@/lib/contracts/commit-notice';
+import type { ClientToServerEvents, ServerToClientEvents } from '@/lib/contracts/socket-events';
+import { spawnTs, stopChild, tail } from '@/tooling/process/children';
+import { simulatedClock } from '@/simulator/clock';
+import { createEventSequence } from '@/simulator/sequence';
+import { committedCount, type BenchContext } from '@/bench/context';
+import { busyPercent, machineCpu } from '@/bench/proc';
+import type { Figure } from '@/bench/report';
+import { fig, type Scenario } from '@/bench/scenario';
+import { round, summarize, type LatencySummary } from '@/bench/stats';
+import { sharedWebServer, type WebServer } from '@/bench/web';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -276,7 +276,7 @@ export const endToEndLatencyScenario: Scenario = {
         figures.push(fig(`busy${p.rate}`, `@${r}/s: machine CPU busy (all cores)`, p.machineBusyPercent, '%'));
         notes.push(`@${r}/s: ${p.socket.count} Socket.IO samples (${p.commitToPush.count} with a commit time seen first) (${TRACKED_USERS} most active users of ${USERS}), max ${p.socket.max} ms; ${p.committed.count} committed samples, max ${p.committed.max} ms${p.incomplete ? `; ${p.incomplete}` : ''}`);
       }
-      notes.push('the web server coalesces pushes to at most one per room every ~500 ms (lib/live/publisher.ts), which bounds the Socket.IO figures from below');
+      notes.push('the web server coalesces pushes to at most one per room every ~500 ms (web/live/publisher.ts), which bounds the Socket.IO figures from below');
       return { figures, notes };
     } finally {
       await listen.end().catch(() => {});

@@ -5,14 +5,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnTs, stopChild, tail } from '../../lib/process/children';
-import { waitFor } from '../../lib/infra/wait';
-import type { RawConsumeResult } from '../children/raw-consumer';
-import type { BenchContext } from '../context';
-import { sharedPrefill, type Prefilled } from '../prefill';
-import { busyPercent, machineCpu, sampleMemory } from '../proc';
-import { fig, type Scenario } from '../scenario';
-import { round } from '../stats';
+import { spawnTs, stopChild, tail } from '@/tooling/process/children';
+import { waitFor } from '@/lib/wait';
+import type { RawConsumeResult } from '@/bench/children/raw-consumer';
+import type { BenchContext } from '@/bench/context';
+import { sharedPrefill, type Prefilled } from '@/bench/prefill';
+import { busyPercent, machineCpu, sampleMemory } from '@/bench/proc';
+import { fig, type Scenario } from '@/bench/scenario';
+import { round } from '@/bench/stats';
 
 export interface RawConsume {
   eventsPerSecond: number;

@@ -9,13 +9,13 @@
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { stopChild, tail, type Child } from '../../lib/process/children';
-import { spawnNodeTs } from '../spawn';
-import { backendPids, committedCount, type BenchContext } from '../context';
-import { sharedPrefill, type Prefilled } from '../prefill';
-import { busyPercent, cpuSeconds, machineCpu, sampleMemory, type MemorySampler } from '../proc';
-import { fig, type Scenario } from '../scenario';
-import { round } from '../stats';
+import { stopChild, tail, type Child } from '@/tooling/process/children';
+import { spawnNodeTs } from '@/bench/spawn';
+import { backendPids, committedCount, type BenchContext } from '@/bench/context';
+import { sharedPrefill, type Prefilled } from '@/bench/prefill';
+import { busyPercent, cpuSeconds, machineCpu, sampleMemory, type MemorySampler } from '@/bench/proc';
+import { fig, type Scenario } from '@/bench/scenario';
+import { round } from '@/bench/stats';
 import { sharedRawConsume } from './raw-consume';
 
 export interface WorkerRun {

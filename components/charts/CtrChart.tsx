@@ -1,9 +1,9 @@
 'use client';
 /** CTR per day (clicks ÷ page views); days without page views have no point. */
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { UserDay } from '../../lib/queries/user-daily';
-import { formatPercent } from '../format';
+import { formatPercent } from '@/components/format';
 import { axisProps, gridProps, legendProps, tooltipProps } from './chart-theme';
+import type { UserDay } from '@/lib/contracts/dashboard';
 
 export function CtrChart({ days, allDays }: { days: UserDay[]; allDays: string[] }) {
   const byDay = new Map(days.map((d) => [d.day, d]));

@@ -1,7 +1,7 @@
 'use client';
 /** Events by type as a donut, with a legend and tooltips. */
 import { Cell, Legend, Pie, PieChart, ResponsiveContainer, Tooltip } from 'recharts';
-import { eventColor, eventLabel, formatInt } from '../format';
+import { eventColor, eventLabel, formatInt } from '@/components/format';
 import { legendProps, tooltipProps } from './chart-theme';
 
 export function DistributionChart({ counts }: { counts: Record<string, number> }) {

@@ -1,7 +1,7 @@
 'use client';
 /** Events by type over a range, as horizontal bars (one colour per type). */
 import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { eventColor, eventLabel, formatInt } from '../format';
+import { eventColor, eventLabel, formatInt } from '@/components/format';
 import { axisProps, gridProps, tooltipProps } from './chart-theme';
 
 export function EventBreakdownChart({ counts, types }: { counts: Record<string, number>; types: readonly string[] }) {

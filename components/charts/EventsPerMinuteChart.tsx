@@ -1,9 +1,9 @@
 'use client';
 /** Events per minute by type (stacked bars) and active users (line), for the last 60 windows. */
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { MinuteBucket } from '../../lib/queries/events-per-minute';
-import { eventColor, eventLabel, formatInt, formatMinute } from '../format';
+import { eventColor, eventLabel, formatInt, formatMinute } from '@/components/format';
 import { axisProps, gridProps, legendProps, tooltipProps } from './chart-theme';
+import type { MinuteBucket } from '@/lib/contracts/dashboard';
 
 interface Props {
   buckets: MinuteBucket[];

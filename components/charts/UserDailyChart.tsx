@@ -1,9 +1,9 @@
 'use client';
 /** A user's events (bars) and time spent (line, minutes) per day. */
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { UserDay } from '../../lib/queries/user-daily';
-import { formatDuration, formatDurationShort, formatInt } from '../format';
+import { formatDuration, formatDurationShort, formatInt } from '@/components/format';
 import { axisProps, gridProps, legendProps, tooltipProps } from './chart-theme';
+import type { UserDay } from '@/lib/contracts/dashboard';
 
 export function UserDailyChart({ days, allDays }: { days: UserDay[]; allDays: string[] }) {
   const byDay = new Map(days.map((d) => [d.day, d]));

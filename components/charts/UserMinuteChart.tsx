@@ -1,9 +1,9 @@
 'use client';
 /** A user's events per minute today (UTC), live. */
 import { Area, AreaChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { MinutePoint } from '../../lib/queries/user-minutes';
-import { formatDuration, formatInt, formatMinute } from '../format';
+import { formatDuration, formatInt, formatMinute } from '@/components/format';
 import { axisProps, gridProps, legendProps, tooltipProps } from './chart-theme';
+import type { MinutePoint } from '@/lib/contracts/dashboard';
 
 export function UserMinuteChart({ minutes }: { minutes: MinutePoint[] }) {
   if (minutes.length === 0) return <p className="empty">No activity today yet.</p>;

@@ -7,7 +7,7 @@
  */
 import { useEffect, useRef, useSyncExternalStore } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, Room, ServerToClientEvents } from '../../lib/live/socket-events';
+import type { ClientToServerEvents, Room, ServerToClientEvents } from '@/lib/contracts/socket-events';
 
 export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

@@ -3,8 +3,8 @@
  * process; kept on globalThis in development so hot reload does not open new pools.
  */
 import { PrismaPg } from '@prisma/adapter-pg';
-import { config } from '../config';
-import { PrismaClient } from './generated/client';
+import { config } from '@/lib/config';
+import { PrismaClient } from '@/lib/db/generated/client';
 
 export type Db = PrismaClient;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { INVALID_KINDS, invalidMakers, makeInvalid } from '../../simulator/disorder';
-import { createRandom } from '../../simulator/distributions';
+import { INVALID_KINDS, invalidMakers, makeInvalid } from '@/simulator/disorder';
+import { createRandom } from '@/simulator/distributions';
 import { decodeEvent, MAX_EVENT_BYTES, validateEvent, type DecodeResult } from './decode';
 import type { ClickstreamEvent } from './schemas';
 import { parseTimestamp } from './timestamp';

@@ -3,8 +3,8 @@
  * routed through pino.
  */
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
-import type { Config } from '../config';
-import { logger } from '../log';
+import type { Config } from '@/lib/config';
+import { logger } from '@/lib/log';
 
 const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',

@@ -5,8 +5,8 @@
  * anyway it is restarted, with the cause logged. stop() is idempotent and finishes the batch in hand.
  */
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import type { Logger } from '../log';
-import { stopWithin } from '../process/shutdown';
+import type { Logger } from '@/lib/log';
+import { stopWithin } from '@/lib/shutdown';
 
 /** How long stop() waits for the batch in hand and for leaving the group. */
 export const STOP_TIMEOUT_MS = 5_000;

@@ -9,8 +9,8 @@
  * Failures are never swallowed: sendRaw rejects, send reports them in its result.
  */
 import { Partitioners, type Kafka, type Message, type Producer, type RecordMetadata, type RetryOptions } from 'kafkajs';
-import type { ClickstreamEvent } from '../events/schemas';
-import { stopWithin } from '../process/shutdown';
+import type { ClickstreamEvent } from '@/lib/events/schemas';
+import { stopWithin } from '@/lib/shutdown';
 
 export type SendOutcome = { ok: true; count: number } | { ok: false; count: number; error: Error };
 

@@ -2,7 +2,7 @@
  * The replication of the topics the project creates: TOPIC_REPLICATION_FACTOR and
  * TOPIC_MIN_INSYNC_REPLICAS, resolved against the number of brokers in the cluster.
  */
-import { ConfigError } from '../config';
+import { ConfigError } from '@/lib/config';
 
 /** What the configuration asks for; unset values are derived from the cluster. */
 export interface ReplicationSettings {

@@ -5,8 +5,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin, ConfigResourceTypes, Kafka, PartitionMetadata } from 'kafkajs';
-import { config, type Config } from '../config';
-import { logger } from '../log';
+import { config, type Config } from '@/lib/config';
+import { logger } from '@/lib/log';
 import { checkReplication, replicationFor, type ReplicationSettings } from './replication';
 
 export interface TopicState {

@@ -2,11 +2,11 @@
  * `npm run positions`: lists the stored positions next to what Kafka holds, or resets them (see
  * ./args.ts for the usage). Talks to KAFKA_BROKERS and DATABASE_URL; starts nothing.
  */
-import { config } from '../../lib/config';
-import { createPrisma } from '../../lib/db/prisma';
-import { createKafka } from '../../lib/kafka/client';
-import { runMain, UserFacingError } from '../../lib/main';
-import { createPartitionLogReader } from '../../worker/shell/partition-log';
+import { config } from '@/lib/config';
+import { createPrisma } from '@/lib/db/prisma';
+import { createKafka } from '@/lib/kafka/client';
+import { runMain, UserFacingError } from '@/lib/run-main';
+import { createPartitionLogReader } from '@/worker/shell/partition-log';
 import { parsePositionsArgs, USAGE, UsageError } from './args';
 import { describePosition, listPositions, resetPosition } from './positions';
 

@@ -5,8 +5,8 @@
  * worker notices within seconds: its next commit on that partition is refused (the stored offset
  * moved) and it loads the new position, or its check of refused partitions resumes it.
  */
-import type { Db } from '../../lib/db/prisma';
-import { planStart, type PartitionLog, type StoredPosition } from '../../worker/core/positions';
+import type { Db } from '@/lib/db/prisma';
+import { planStart, type PartitionLog, type StoredPosition } from '@/worker/core/positions';
 
 export interface PositionRow {
   partition: number;

@@ -5,9 +5,9 @@
  * and the schema. `stop()` undoes exactly what was started.
  */
 import { randomUUID } from 'node:crypto';
-import { adminQuery } from '../../bench/context';
-import { parseConfig, type Config } from '../../lib/config';
-import { startStack } from '../../lib/infra/stack';
+import { adminQuery } from '@/bench/context';
+import { parseConfig, type Config } from '@/lib/config';
+import { startStack } from '@/tooling/infra/stack';
 
 export interface OwnStack {
   cfg: Config;

@@ -1,6 +1,6 @@
 /** Shared values for the browser tests: this run's ids and a database handle for seeding. */
-import { createPrisma } from '../../lib/db/prisma';
-import type { PrismaClient } from '../../lib/db/generated/client';
+import { createPrisma } from '@/lib/db/prisma';
+import type { PrismaClient } from '@/lib/db/generated/client';
 
 export const runId = process.env.E2E_RUN_ID ?? 'local';
 /** Seeded users are `${seedPrefix}-00000` … `${seedPrefix}-00119`. */

@@ -1,5 +1,5 @@
 /** Seeds this run's users straight into the aggregate tables (as the worker would have written them). */
-import { seedAggregates } from '../support/seed';
+import { seedAggregates } from '@/tests/support/seed';
 import { SEEDED_USERS, seedPrefix, testDb } from './fixtures';
 
 export default async function globalSetup(): Promise<void> {

@@ -1,4 +1,4 @@
-import { deleteSeeded } from '../support/seed';
+import { deleteSeeded } from '@/tests/support/seed';
 import { seedPrefix, testDb } from './fixtures';
 
 export default async function globalTeardown(): Promise<void> {

@@ -8,9 +8,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { config } from '../../lib/config';
-import { killBroker, startBroker, type BrokerOptions } from '../../lib/infra/kafka-broker';
-import type { WebServerProcess } from '../../lib/process/web-server';
+import { config } from '@/lib/config';
+import { killBroker, startBroker, type BrokerOptions } from '@/tooling/infra/kafka-broker';
+import type { WebServerProcess } from '@/tooling/process/web-server';
 import { runId, screenshotPath } from './fixtures';
 import { ownServerEnv, startOwnServer } from './own-server';
 

@@ -3,7 +3,7 @@
  * commit exactly as the worker does (same channel, same payload schema, same transaction).
  */
 import { expect, test } from '@playwright/test';
-import { COMMIT_CHANNEL, type CommitNotice } from '../../lib/live/commit-notice';
+import { COMMIT_CHANNEL, type CommitNotice } from '@/lib/contracts/commit-notice';
 import { seedPrefix, testDb, topic, workerGroupId } from './fixtures';
 
 test('a NOTIFY after a commit updates the user page within a second or two', async ({ page }) => {

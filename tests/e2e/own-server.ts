@@ -1,10 +1,10 @@
 /**
- * A web server of a test's own (server.ts from the production build that Playwright's webServer
+ * A web server of a test's own (web/server.ts from the production build that Playwright's webServer
  * made), on a port from 3400-3499, so a test can kill and restart it without touching the shared
  * one. By default it follows this run's topic and worker group, like the shared server.
  */
 import path from 'node:path';
-import { freePortIn, startWebServer, type WebServerProcess } from '../../lib/process/web-server';
+import { freePortIn, startWebServer, type WebServerProcess } from '@/tooling/process/web-server';
 import { runId, topic, workerGroupId } from './fixtures';
 
 export function ownServerEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {

@@ -6,7 +6,7 @@
  * "Running".
  */
 import { expect, test, type Page } from '@playwright/test';
-import type { WebServerProcess } from '../../lib/process/web-server';
+import type { WebServerProcess } from '@/tooling/process/web-server';
 import { screenshotPath } from './fixtures';
 import { ownServerEnv, startOwnServer } from './own-server';
 

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ChildProcesses } from '../support/child-processes';
+import { ChildProcesses } from '@/tests/support/child-processes';
 
 const figureSchema = z.object({ key: z.string(), label: z.string(), value: z.union([z.number(), z.string(), z.null()]), unit: z.string() });
 const machineSchema = z.object({ cores: z.number().int().positive(), memoryGiB: z.number().positive(), node: z.string().min(1), kafkaVersion: z.string().min(1) });

@@ -1,6 +1,6 @@
 /**
  * Property-based HTTP fuzzing of every API endpoint, against a real production web server
- * (server.ts, started here on a port of its own) with the real database and broker. Requests are
+ * (web/server.ts, started here on a port of its own) with the real database and broker. Requests are
  * sent raw with node:http, so paths reach the server exactly as generated (bad percent-encoding,
  * `..`, overlong segments), with any method, content type, origin and body.
  *
@@ -15,11 +15,11 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { config } from '../../lib/config';
-import { createPrisma } from '../../lib/db/prisma';
-import { simulationBodySchema } from '../../lib/http/simulation-params';
-import { ensureNextBuild, freePortIn, startWebServer, type WebServerProcess } from '../../lib/process/web-server';
-import { deleteSeeded, seedAggregates, seedUserId } from '../support/seed';
+import { config } from '@/lib/config';
+import { createPrisma } from '@/lib/db/prisma';
+import { simulationBodySchema } from '@/web/http/simulation-params';
+import { ensureNextBuild, freePortIn, startWebServer, type WebServerProcess } from '@/tooling/process/web-server';
+import { deleteSeeded, seedAggregates, seedUserId } from '@/tests/support/seed';
 
 const run = `fz${randomUUID().slice(0, 8)}`;
 const prefix = `${run}u`;

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { config } from '../../lib/config';
-import { createKafka } from '../../lib/kafka/client';
-import { waitFor } from '../../lib/infra/wait';
+import { config } from '@/lib/config';
+import { createKafka } from '@/lib/kafka/client';
+import { waitFor } from '@/lib/wait';
 
 describe('the real Kafka broker', () => {
   let kafka: Kafka;

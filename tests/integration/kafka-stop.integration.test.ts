@@ -6,12 +6,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { config } from '../../lib/config';
-import { createKafka } from '../../lib/kafka/client';
-import { createEventProducer, DISCONNECT_TIMEOUT_MS } from '../../lib/kafka/producer';
-import { ensureTopic } from '../../lib/kafka/topics';
-import { stillWaitingFor } from '../../lib/process/shutdown';
-import { configFor } from '../support/pipeline';
+import { config } from '@/lib/config';
+import { createKafka } from '@/lib/kafka/client';
+import { createEventProducer, DISCONNECT_TIMEOUT_MS } from '@/lib/kafka/producer';
+import { ensureTopic } from '@/lib/kafka/topics';
+import { stillWaitingFor } from '@/lib/shutdown';
+import { configFor } from '@/tests/support/pipeline';
 
 describe('the producer\'s disconnect', () => {
   it('gives up on a send queued for an unreachable broker after its limit, naming itself', async () => {

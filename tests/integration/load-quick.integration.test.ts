@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ChildProcesses } from '../support/child-processes';
+import { ChildProcesses } from '@/tests/support/child-processes';
 
 // A load run still going when its test ends (failed or timed out) gets SIGTERM, on which it stops
 // what it started, then SIGKILL.

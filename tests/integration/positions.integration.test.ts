@@ -11,17 +11,17 @@ import { execFile } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Config } from '../../lib/config';
-import type { ClickstreamEvent } from '../../lib/events/schemas';
-import { waitFor } from '../../lib/infra/wait';
-import { createKafka } from '../../lib/kafka/client';
-import { createPrisma } from '../../lib/db/prisma';
-import { simulatedClock } from '../../simulator/clock';
-import { createEventSequence, type EventSequence } from '../../simulator/sequence';
-import { PostgresSink } from '../../worker/shell/postgres-sink';
-import type { AggregateSink } from '../../worker/shell/sink';
-import { createWorker, type Worker } from '../../worker/worker';
-import { configFor, createTopics, deleteTopics, differences, freshDatabase, groundTruth, pipelineEnv, produce, readDailyTotals, readTopic } from '../support/pipeline';
+import type { Config } from '@/lib/config';
+import type { ClickstreamEvent } from '@/lib/events/schemas';
+import { waitFor } from '@/lib/wait';
+import { createKafka } from '@/lib/kafka/client';
+import { createPrisma } from '@/lib/db/prisma';
+import { simulatedClock } from '@/simulator/clock';
+import { createEventSequence, type EventSequence } from '@/simulator/sequence';
+import { PostgresSink } from '@/worker/shell/postgres-sink';
+import type { AggregateSink } from '@/worker/shell/sink';
+import { createWorker, type Worker } from '@/worker/worker';
+import { configFor, createTopics, deleteTopics, differences, freshDatabase, groundTruth, pipelineEnv, produce, readDailyTotals, readTopic } from '@/tests/support/pipeline';
 
 type Database = Awaited<ReturnType<typeof freshDatabase>>;
 

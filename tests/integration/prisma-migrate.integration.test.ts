@@ -1,9 +1,9 @@
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { config } from '../../lib/config';
-import { createPrisma } from '../../lib/db/prisma';
-import { listMigrations, migrate } from '../../lib/infra/migrate';
+import { config } from '@/lib/config';
+import { createPrisma } from '@/lib/db/prisma';
+import { listMigrations, migrate } from '@/tooling/infra/migrate';
 
 describe('migrations and the Prisma client on a fresh database', () => {
   const name = `clickstream_it_${process.pid}_${Date.now()}`;

@@ -1,12 +1,12 @@
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { config } from '../../lib/config';
-import type { ClickstreamEvent } from '../../lib/events/schemas';
-import { createKafka } from '../../lib/kafka/client';
-import { createEventProducer } from '../../lib/kafka/producer';
-import { ensureTopic, ensureTopics } from '../../lib/kafka/topics';
-import { simulatedClock } from '../../simulator/clock';
-import { createEventSequence } from '../../simulator/sequence';
+import { config } from '@/lib/config';
+import type { ClickstreamEvent } from '@/lib/events/schemas';
+import { createKafka } from '@/lib/kafka/client';
+import { createEventProducer } from '@/lib/kafka/producer';
+import { ensureTopic, ensureTopics } from '@/lib/kafka/topics';
+import { simulatedClock } from '@/simulator/clock';
+import { createEventSequence } from '@/simulator/sequence';
 import { deleteTopics, freshTopicName, partitionsByKey, readAll } from './simulator-kafka-helpers';
 
 describe('the Kafka manager: topics and the typed producer', () => {

@@ -9,15 +9,15 @@
 import { ConfigResourceTypes, type Kafka, type Message } from 'kafkajs';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Config } from '../../lib/config';
-import type { Db } from '../../lib/db/prisma';
-import { waitFor } from '../../lib/infra/wait';
-import { createKafka } from '../../lib/kafka/client';
-import { parseNotice } from '../../lib/live/commit-listener';
-import { COMMIT_CHANNEL, MAX_NOTICE_BYTES, type CommitNotice } from '../../lib/live/commit-notice';
-import { readTopicLimits } from '../../worker/shell/side-topic-limits';
-import { createWorker } from '../../worker/worker';
-import { configFor, createTopics, deleteTopics, freshDatabase, pipelineEnv, produce, readTopic, waitForCommitted } from '../support/pipeline';
+import type { Config } from '@/lib/config';
+import type { Db } from '@/lib/db/prisma';
+import { waitFor } from '@/lib/wait';
+import { createKafka } from '@/lib/kafka/client';
+import { parseNotice } from '@/web/live/commit-listener';
+import { COMMIT_CHANNEL, MAX_NOTICE_BYTES, type CommitNotice } from '@/lib/contracts/commit-notice';
+import { readTopicLimits } from '@/worker/shell/side-topic-limits';
+import { createWorker } from '@/worker/worker';
+import { configFor, createTopics, deleteTopics, freshDatabase, pipelineEnv, produce, readTopic, waitForCommitted } from '@/tests/support/pipeline';
 
 /** Kafka's default max.message.bytes (our test broker allows 2 MiB; production clusters usually have this). */
 const KAFKA_DEFAULT_MAX = 1_048_588;

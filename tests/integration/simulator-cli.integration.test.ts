@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import type { Kafka } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { config } from '../../lib/config';
-import { createKafka } from '../../lib/kafka/client';
-import { simulatedClock } from '../../simulator/clock';
-import { createEventSequence } from '../../simulator/sequence';
-import { ChildProcesses } from '../support/child-processes';
+import { config } from '@/lib/config';
+import { createKafka } from '@/lib/kafka/client';
+import { simulatedClock } from '@/simulator/clock';
+import { createEventSequence } from '@/simulator/sequence';
+import { ChildProcesses } from '@/tests/support/child-processes';
 import { countMessages, deleteTopics, freshTopicName, partitionsByKey, readAll } from './simulator-kafka-helpers';
 
 interface Run {

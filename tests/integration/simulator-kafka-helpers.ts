@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import { waitFor } from '../../lib/infra/wait';
+import { waitFor } from '@/lib/wait';
 
 export interface ReadMessage {
   partition: number;

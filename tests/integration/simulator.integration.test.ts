@@ -1,10 +1,10 @@
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { config } from '../../lib/config';
-import { decodeEvent } from '../../lib/events/decode';
-import { waitFor } from '../../lib/infra/wait';
-import { createKafka } from '../../lib/kafka/client';
-import { createSimulator, type Simulator } from '../../simulator/runner';
+import { config } from '@/lib/config';
+import { decodeEvent } from '@/lib/events/decode';
+import { waitFor } from '@/lib/wait';
+import { createKafka } from '@/lib/kafka/client';
+import { createSimulator, type Simulator } from '@/simulator/runner';
 import { countMessages, deleteTopics, freshTopicName, partitionsByKey, readAll } from './simulator-kafka-helpers';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

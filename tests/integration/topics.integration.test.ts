@@ -6,10 +6,10 @@
  */
 import type { Admin, ConfigSource, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { config, ConfigError } from '../../lib/config';
-import { createKafka } from '../../lib/kafka/client';
-import { ensureTopic, ensureTopics } from '../../lib/kafka/topics';
-import { configFor, pipelineEnv } from '../support/pipeline';
+import { config, ConfigError } from '@/lib/config';
+import { createKafka } from '@/lib/kafka/client';
+import { ensureTopic, ensureTopics } from '@/lib/kafka/topics';
+import { configFor, pipelineEnv } from '@/tests/support/pipeline';
 
 /** kafkajs's ConfigSource.TOPIC_CONFIG (not importable by name under ESM). */
 const TOPIC_CONFIG = 1 as ConfigSource.TOPIC_CONFIG;

@@ -1,31 +1,31 @@
 /**
  * The JSON API and the live bridge against the real database and broker: route handlers are
- * called with real Requests, the runtime is the one server.ts builds (simulator, Kafka admin,
+ * called with real Requests, the runtime is the one web/server.ts builds (simulator, Kafka admin,
  * LISTEN bridge, Socket.IO on a real HTTP server). Unique users, topic and group per run.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GET as healthGET } from '../../app/api/health/route';
-import { GET as pipelineGET } from '../../app/api/pipeline/route';
-import { GET as simulationGET, POST as simulationPOST, PUT as simulationPUT } from '../../app/api/simulation/route';
-import { GET as dailyGET } from '../../app/api/users/[userId]/daily/route';
-import { GET as minutesGET } from '../../app/api/users/[userId]/minutes/route';
-import { GET as usersGET } from '../../app/api/users/route';
-import { config, type Config } from '../../lib/config';
-import { createPrisma } from '../../lib/db/prisma';
-import { createKafka } from '../../lib/kafka/client';
-import { COMMIT_CHANNEL, type CommitNotice } from '../../lib/live/commit-notice';
-import { pipelineStatusSchema } from '../../lib/live/pipeline-status';
-import { setRuntime } from '../../lib/live/runtime';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../lib/live/socket-events';
-import { startLive, type Live } from '../../lib/live/start-live';
-import type { UserLiveSnapshot } from '../../lib/live/user-snapshot';
-import { createRateLimiter } from '../../lib/http/rate-limit';
-import { logger } from '../../lib/log';
-import { createSimulator } from '../../simulator/runner';
-import { deleteSeeded, seedAggregates, seedUserId } from '../support/seed';
+import { GET as healthGET } from '@/app/api/health/route';
+import { GET as pipelineGET } from '@/app/api/pipeline/route';
+import { GET as simulationGET, POST as simulationPOST, PUT as simulationPUT } from '@/app/api/simulation/route';
+import { GET as dailyGET } from '@/app/api/users/[userId]/daily/route';
+import { GET as minutesGET } from '@/app/api/users/[userId]/minutes/route';
+import { GET as usersGET } from '@/app/api/users/route';
+import { config, type Config } from '@/lib/config';
+import { createPrisma } from '@/lib/db/prisma';
+import { createKafka } from '@/lib/kafka/client';
+import { COMMIT_CHANNEL, type CommitNotice } from '@/lib/contracts/commit-notice';
+import { setRuntime } from '@/web/live/runtime';
+import type { ClientToServerEvents, ServerToClientEvents } from '@/lib/contracts/socket-events';
+import { startLive, type Live } from '@/web/live/start-live';
+import { createRateLimiter } from '@/web/live/rate-limit';
+import { logger } from '@/lib/log';
+import { createSimulator } from '@/simulator/runner';
+import { deleteSeeded, seedAggregates, seedUserId } from '@/tests/support/seed';
+import { pipelineStatusSchema } from '@/lib/contracts/pipeline-status';
+import type { UserLiveSnapshot } from '@/lib/contracts/dashboard';
 
 const run = `it${process.pid}${Date.now().toString(36)}`;
 const prefix = `${run}u`;

@@ -5,12 +5,12 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClickstreamEvent } from '../../lib/events/schemas';
-import { createKafka } from '../../lib/kafka/client';
-import { simulatedClock } from '../../simulator/clock';
-import { createEventSequence } from '../../simulator/sequence';
-import { createWorker, type Worker } from '../../worker/worker';
-import { configFor, createTopics, deleteTopics, freshDatabase, pipelineEnv, produce, readTopic, waitForCommitted } from '../support/pipeline';
+import type { ClickstreamEvent } from '@/lib/events/schemas';
+import { createKafka } from '@/lib/kafka/client';
+import { simulatedClock } from '@/simulator/clock';
+import { createEventSequence } from '@/simulator/sequence';
+import { createWorker, type Worker } from '@/worker/worker';
+import { configFor, createTopics, deleteTopics, freshDatabase, pipelineEnv, produce, readTopic, waitForCommitted } from '@/tests/support/pipeline';
 
 const TOTAL = 100_000;
 

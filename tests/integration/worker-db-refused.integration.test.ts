@@ -7,13 +7,13 @@
  */
 import type { Kafka } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Config } from '../../lib/config';
-import type { Db } from '../../lib/db/prisma';
-import type { ClickstreamEvent } from '../../lib/events/schemas';
-import { waitFor } from '../../lib/infra/wait';
-import { createKafka } from '../../lib/kafka/client';
-import { createWorker, type Worker } from '../../worker/worker';
-import { configFor, createTopics, deleteTopics, differences, freshDatabase, groundTruth, pipelineEnv, produce, readDailyTotals, readTopic, waitForCommitted } from '../support/pipeline';
+import type { Config } from '@/lib/config';
+import type { Db } from '@/lib/db/prisma';
+import type { ClickstreamEvent } from '@/lib/events/schemas';
+import { waitFor } from '@/lib/wait';
+import { createKafka } from '@/lib/kafka/client';
+import { createWorker, type Worker } from '@/worker/worker';
+import { configFor, createTopics, deleteTopics, differences, freshDatabase, groundTruth, pipelineEnv, produce, readDailyTotals, readTopic, waitForCommitted } from '@/tests/support/pipeline';
 
 const REFUSED_USER = 'refused-user';
 /** Messages per transaction: small, so the stream spans several chunks. */

@@ -5,13 +5,13 @@
 import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ClickstreamEvent } from '../../lib/events/schemas';
-import { waitFor } from '../../lib/infra/wait';
-import { createKafka } from '../../lib/kafka/client';
-import { simulatedClock } from '../../simulator/clock';
-import { createEventSequence } from '../../simulator/sequence';
-import { createWorker } from '../../worker/worker';
-import { configFor, createTopics, deleteTopics, differences, freshDatabase, groundTruth, pipelineEnv, produce, readDailyTotals, spawnWorker, stopWorker, waitForCommitted, waitForExit } from '../support/pipeline';
+import type { ClickstreamEvent } from '@/lib/events/schemas';
+import { waitFor } from '@/lib/wait';
+import { createKafka } from '@/lib/kafka/client';
+import { simulatedClock } from '@/simulator/clock';
+import { createEventSequence } from '@/simulator/sequence';
+import { createWorker } from '@/worker/worker';
+import { configFor, createTopics, deleteTopics, differences, freshDatabase, groundTruth, pipelineEnv, produce, readDailyTotals, spawnWorker, stopWorker, waitForCommitted, waitForExit } from '@/tests/support/pipeline';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

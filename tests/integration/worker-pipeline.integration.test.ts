@@ -4,15 +4,15 @@
  */
 import type { Kafka } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Config } from '../../lib/config';
-import type { Db } from '../../lib/db/prisma';
-import type { ClickstreamEvent } from '../../lib/events/schemas';
-import { createKafka } from '../../lib/kafka/client';
-import { simulatedClock } from '../../simulator/clock';
-import { INVALID_KINDS, makeInvalid } from '../../simulator/disorder';
-import { createEventSequence } from '../../simulator/sequence';
-import { createWorker, type Worker } from '../../worker/worker';
-import { configFor, createTopics, deleteTopics, differences, freshDatabase, groundTruth, pipelineEnv, produce, readDailyTotals, readTopic, waitForCommitted } from '../support/pipeline';
+import type { Config } from '@/lib/config';
+import type { Db } from '@/lib/db/prisma';
+import type { ClickstreamEvent } from '@/lib/events/schemas';
+import { createKafka } from '@/lib/kafka/client';
+import { simulatedClock } from '@/simulator/clock';
+import { INVALID_KINDS, makeInvalid } from '@/simulator/disorder';
+import { createEventSequence } from '@/simulator/sequence';
+import { createWorker, type Worker } from '@/worker/worker';
+import { configFor, createTopics, deleteTopics, differences, freshDatabase, groundTruth, pipelineEnv, produce, readDailyTotals, readTopic, waitForCommitted } from '@/tests/support/pipeline';
 
 interface Pipeline {
   cfg: Config;

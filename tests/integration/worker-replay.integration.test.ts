@@ -12,15 +12,15 @@
  */
 import type { Kafka, Message } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Config } from '../../lib/config';
-import { createPrisma, type Db } from '../../lib/db/prisma';
-import type { ClickstreamEvent } from '../../lib/events/schemas';
-import { waitFor } from '../../lib/infra/wait';
-import { createKafka } from '../../lib/kafka/client';
-import { PostgresSink } from '../../worker/shell/postgres-sink';
-import type { AggregateSink, BatchCommit, CommitOutcome } from '../../worker/shell/sink';
-import { createWorker, type Worker } from '../../worker/worker';
-import { configFor, createTopics, deleteTopics, differences, freshDatabase, groundTruth, pipelineEnv, produce, readDailyTotals, readTopic, waitForCommitted } from '../support/pipeline';
+import type { Config } from '@/lib/config';
+import { createPrisma, type Db } from '@/lib/db/prisma';
+import type { ClickstreamEvent } from '@/lib/events/schemas';
+import { waitFor } from '@/lib/wait';
+import { createKafka } from '@/lib/kafka/client';
+import { PostgresSink } from '@/worker/shell/postgres-sink';
+import type { AggregateSink, BatchCommit, CommitOutcome } from '@/worker/shell/sink';
+import { createWorker, type Worker } from '@/worker/worker';
+import { configFor, createTopics, deleteTopics, differences, freshDatabase, groundTruth, pipelineEnv, produce, readDailyTotals, readTopic, waitForCommitted } from '@/tests/support/pipeline';
 
 const MINUTE = 60_000;
 /** The allowed lead of an event over its record, written out here rather than taken from the worker. */

@@ -10,11 +10,11 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { config } from '../../lib/config';
-import { killBroker, startBroker, type BrokerOptions } from '../../lib/infra/kafka-broker';
-import { isAlive, waitFor } from '../../lib/infra/wait';
-import { createKafka } from '../../lib/kafka/client';
-import { configFor, deleteTopics, freshDatabase, pipelineEnv } from '../support/pipeline';
+import { config } from '@/lib/config';
+import { killBroker, startBroker, type BrokerOptions } from '@/tooling/infra/kafka-broker';
+import { isAlive, waitFor } from '@/lib/wait';
+import { createKafka } from '@/lib/kafka/client';
+import { configFor, deleteTopics, freshDatabase, pipelineEnv } from '@/tests/support/pipeline';
 
 const STOP_WITHIN_MS = 10_000;
 const BROKER_PORT = 19392;

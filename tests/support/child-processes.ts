@@ -1,7 +1,7 @@
 /**
  * Child processes a test file starts, stopped however its tests end. A test that fails or times
  * out is not stopped by vitest: its body runs on, and a process it started (or starts later)
- * would outlive the run, which `npm test` counts as a failure (see lib/process/leftovers.ts).
+ * would outlive the run, which `npm test` counts as a failure (see tooling/process/leftovers.ts).
  */
 import type { ChildProcess } from 'node:child_process';
 

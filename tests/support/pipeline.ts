@@ -9,12 +9,12 @@ import path from 'node:path';
 import type { Kafka, Message } from 'kafkajs';
 import pg from 'pg';
 import { afterAll } from 'vitest';
-import { config, parseConfig, type Config } from '../../lib/config';
-import { createPrisma, type Db } from '../../lib/db/prisma';
-import { parseTimestamp } from '../../lib/events/timestamp';
-import { migrate } from '../../lib/infra/migrate';
-import { waitFor } from '../../lib/infra/wait';
-import { ensureTopics } from '../../lib/kafka/topics';
+import { config, parseConfig, type Config } from '@/lib/config';
+import { createPrisma, type Db } from '@/lib/db/prisma';
+import { parseTimestamp } from '@/lib/events/timestamp';
+import { migrate } from '@/tooling/infra/migrate';
+import { waitFor } from '@/lib/wait';
+import { ensureTopics } from '@/lib/kafka/topics';
 import { ChildProcesses, stopProcess } from './child-processes';
 
 async function adminQuery(sql: string): Promise<void> {

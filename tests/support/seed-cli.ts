@@ -2,9 +2,9 @@
  * Seeds aggregate rows for manual runs and benchmarks:
  *   DATABASE_URL=... tsx tests/support/seed-cli.ts <prefix> <users> <days> [minutes]
  */
-import { createPrisma } from '../../lib/db/prisma';
-import { config } from '../../lib/config';
-import { runMain } from '../../lib/main';
+import { createPrisma } from '@/lib/db/prisma';
+import { config } from '@/lib/config';
+import { runMain } from '@/lib/run-main';
 import { seedAggregates } from './seed';
 
 runMain(async () => {

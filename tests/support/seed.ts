@@ -3,8 +3,8 @@
  * fills (user_daily, user_daily_event, user_minute and, on request, global_minute). Users are
  * `${prefix}-00000` …; global_minute rows are added to whatever is there.
  */
-import type { PrismaClient } from '../../lib/db/generated/client';
-import { EVENT_TYPES } from '../../lib/events/schemas';
+import type { PrismaClient } from '@/lib/db/generated/client';
+import { EVENT_TYPES } from '@/lib/events/schemas';
 
 export interface SeedOptions {
   prefix: string;

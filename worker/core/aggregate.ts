@@ -4,7 +4,7 @@
  * any split of a stream gives the same totals. Accumulators hold increments for one batch; the
  * sink adds them to the stored rows.
  */
-import { clickThroughRate, mostCommonEvent } from '../../lib/metrics';
+import { clickThroughRate, mostCommonEvent } from '@/lib/metrics';
 import { utcDay, windowStart } from './windows';
 
 export { clickThroughRate, mostCommonEvent };

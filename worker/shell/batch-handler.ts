@@ -11,14 +11,14 @@
  */
 import { crc32 } from 'node:zlib';
 import type { EachBatchPayload, KafkaMessage, Message } from 'kafkajs';
-import { decodeEvent, type ValidEvent } from '../../lib/events/decode';
-import { MAX_NOTICE_USERS, type CommitNotice } from '../../lib/live/commit-notice';
-import type { Logger } from '../../lib/log';
-import { planBatch, type BatchPlan, type RecordAccess, type RecordFingerprint } from '../core/positions';
-import { processEvents, type CoreSettings } from '../core/process-events';
-import { advanceWatermark } from '../core/watermark';
+import { decodeEvent, type ValidEvent } from '@/lib/events/decode';
+import { MAX_NOTICE_USERS, type CommitNotice } from '@/lib/contracts/commit-notice';
+import type { Logger } from '@/lib/log';
+import { planBatch, type BatchPlan, type RecordAccess, type RecordFingerprint } from '@/worker/core/positions';
+import { processEvents, type CoreSettings } from '@/worker/core/process-events';
+import { advanceWatermark } from '@/worker/core/watermark';
 import { databaseMessage, isPermanentDataError, sqlState } from './db-errors';
-import type { WorkerMetrics, RateMeter } from './metrics';
+import type { WorkerMetrics, RateMeter } from './prometheus';
 import type { PartitionLogReader } from './partition-log';
 import type { Position, PositionKeeper } from './positions';
 import { retryUntilDone, type RetryContext } from './retry';

@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import type { Registry } from 'prom-client';
-import type { Logger } from '../../lib/log';
+import type { Logger } from '@/lib/log';
 
 export interface WorkerHealth {
   /** `refusing`: some partition's stored position does not fit its log (see `refused`); `retrying`: a step keeps failing. */

@@ -3,7 +3,7 @@
  * end, read with the admin API. Used to check a stored position before counting goes on.
  */
 import type { Admin, Kafka } from 'kafkajs';
-import type { PartitionLog } from '../core/positions';
+import type { PartitionLog } from '@/worker/core/positions';
 
 export interface PartitionLogReader {
   /** Every partition of the topic. */

@@ -5,10 +5,10 @@
  * incarnation of the topic) is never used to skip records: the partition is refused, loudly, with
  * the command that resolves it, or adopted when WORKER_ON_POSITION_MISMATCH=adopt.
  */
-import { createAggregate } from '../core/aggregate';
-import { planStart, type LivePosition, type PartitionLog, type StoredPosition } from '../core/positions';
-import type { Logger } from '../../lib/log';
-import { resetCommand } from '../../lib/position-reset';
+import { createAggregate } from '@/worker/core/aggregate';
+import { planStart, type LivePosition, type PartitionLog, type StoredPosition } from '@/worker/core/positions';
+import type { Logger } from '@/lib/log';
+import { resetCommand } from '@/lib/contracts/position-reset';
 import type { PartitionLogReader } from './partition-log';
 import { retryUntilDone, type RetryContext } from './retry';
 import type { AggregateSink, BatchCommit } from './sink';

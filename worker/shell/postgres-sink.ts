@@ -7,10 +7,10 @@
  * Rows are inserted in key order so concurrent batches lock shared rows (global_minute) in the
  * same order and cannot deadlock each other.
  */
-import type { Aggregate } from '../core/aggregate';
-import { boundNotice, COMMIT_CHANNEL, type CommitNotice } from '../../lib/live/commit-notice';
-import type { Db } from '../../lib/db/prisma';
-import type { StoredPosition } from '../core/positions';
+import type { Aggregate } from '@/worker/core/aggregate';
+import { boundNotice, COMMIT_CHANNEL, type CommitNotice } from '@/lib/contracts/commit-notice';
+import type { Db } from '@/lib/db/prisma';
+import type { StoredPosition } from '@/worker/core/positions';
 import type { AggregateSink, BatchCommit, CommitOutcome } from './sink';
 
 class Fenced extends Error {}

@@ -7,7 +7,7 @@
  * failing is reported (onRetrying), so health shows it while it lasts.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Logger } from '../../lib/log';
+import type { Logger } from '@/lib/log';
 
 export class StoppedError extends Error {
   override readonly name = 'StoppedError';

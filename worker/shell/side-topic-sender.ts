@@ -14,8 +14,8 @@
  * on a topic's first send, and again after a send fails (the topic may have changed).
  */
 import { Partitioners, type Message } from 'kafkajs';
-import type { EventProducer } from '../../lib/kafka/producer';
-import type { Logger } from '../../lib/log';
+import type { EventProducer } from '@/lib/kafka/producer';
+import type { Logger } from '@/lib/log';
 import type { SideOutput } from './batch-handler';
 import { MIN_BUDGET_BYTES, planSideSends, sendBudget } from './side-send-plan';
 import { readTopicLimits, type AdminSource, type TopicLimits } from './side-topic-limits';

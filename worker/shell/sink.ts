@@ -7,9 +7,9 @@
  * Positions are keyed by topic and partition, not by consumer group: whichever group reads the
  * topic goes on from what is stored, so a new group id never counts an event twice.
  */
-import type { Aggregate } from '../core/aggregate';
-import type { RecordFingerprint, StoredPosition } from '../core/positions';
-import type { CommitNotice } from '../../lib/live/commit-notice';
+import type { Aggregate } from '@/worker/core/aggregate';
+import type { RecordFingerprint, StoredPosition } from '@/worker/core/positions';
+import type { CommitNotice } from '@/lib/contracts/commit-notice';
 
 export interface BatchCommit {
   /** The group committing (recorded for operators; not part of the position's key). */

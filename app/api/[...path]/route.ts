@@ -1,5 +1,5 @@
 /** Any other /api path: a JSON 404 rather than the HTML not-found page. */
-import { jsonError } from '../../../lib/http/errors';
+import { jsonError } from '@/web/http/errors';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,9 +1,9 @@
 /** GET /api/health: 200 when the web server, the database and Kafka answer (2 s each); else 503 naming what does not. */
-import { methodNotAllowed } from '../../../lib/http/errors';
-import { withErrors } from '../../../lib/http/route';
-import { getRuntime } from '../../../lib/live/runtime';
-import { withTimeout } from '../../../lib/live/with-timeout';
-import { pingDatabase } from '../../../lib/queries/ping-database';
+import { methodNotAllowed } from '@/web/http/errors';
+import { withErrors } from '@/web/http/route';
+import { getRuntime } from '@/web/live/runtime';
+import { withTimeout } from '@/web/live/with-timeout';
+import { pingDatabase } from '@/web/queries/pipeline/ping-database';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,8 +1,8 @@
-/** GET /api/pipeline: the PipelineStatus documented by pipelineStatusSchema (lib/live/pipeline-status.ts). */
-import { methodNotAllowed } from '../../../lib/http/errors';
-import { withErrors } from '../../../lib/http/route';
-import { runtimeOr503 } from '../../../lib/http/runtime-or-503';
-import { pipelineStatus } from '../../../lib/live/pipeline-status';
+/** GET /api/pipeline: the PipelineStatus documented by pipelineStatusSchema (web/live/pipeline-status.ts). */
+import { methodNotAllowed } from '@/web/http/errors';
+import { withErrors } from '@/web/http/route';
+import { runtimeOr503 } from '@/web/http/runtime-or-503';
+import { pipelineStatus } from '@/web/live/pipeline-status';
 
 export const dynamic = 'force-dynamic';
 

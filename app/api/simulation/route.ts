@@ -1,15 +1,15 @@
 /**
  * POST /api/simulation {action: "start"|"stop", rate?, users?, seed?} → the simulator's new status.
  * Order: same origin → authorization (ADMIN_TOKEN) → rate limit → body → act. Start and stop are
- * idempotent (see lib/live/simulation-controller.ts). GET returns the current status.
+ * idempotent (see web/live/simulation-controller.ts). GET returns the current status.
  */
-import { jsonError, methodNotAllowed } from '../../../lib/http/errors';
-import { requireAdmin } from '../../../lib/http/auth';
-import { parseJsonBody } from '../../../lib/http/parse';
-import { withErrors } from '../../../lib/http/route';
-import { runtimeOr503 } from '../../../lib/http/runtime-or-503';
-import { requireSameOrigin } from '../../../lib/http/same-origin';
-import { simulationBodySchema } from '../../../lib/http/simulation-params';
+import { jsonError, methodNotAllowed } from '@/web/http/errors';
+import { requireAdmin } from '@/web/http/auth';
+import { parseJsonBody } from '@/web/http/parse';
+import { withErrors } from '@/web/http/route';
+import { runtimeOr503 } from '@/web/http/runtime-or-503';
+import { requireSameOrigin } from '@/web/http/same-origin';
+import { simulationBodySchema } from '@/web/http/simulation-params';
 
 export const dynamic = 'force-dynamic';
 

@@ -5,12 +5,12 @@
  * nextCursor, prevCursor } (pass either back as `cursor` for the next or the previous page; ties on
  * the sort key go by userId). CSV: every matching row in the same order (up to 100,000).
  */
-import { csvHeaders, csvStream } from '../../../lib/http/csv';
-import { methodNotAllowed } from '../../../lib/http/errors';
-import { parseQuery } from '../../../lib/http/parse';
-import { withErrors } from '../../../lib/http/route';
-import { usersParamsSchema } from '../../../lib/http/users-params';
-import { allUsersRows, usersTable } from '../../../lib/queries/users-table';
+import { csvHeaders, csvStream } from '@/web/http/csv';
+import { methodNotAllowed } from '@/web/http/errors';
+import { parseQuery } from '@/web/http/parse';
+import { withErrors } from '@/web/http/route';
+import { usersParamsSchema } from '@/web/http/users-list-params';
+import { allUsersRows, usersTable } from '@/web/queries/users/users-table';
 
 export const dynamic = 'force-dynamic';
 

@@ -5,16 +5,15 @@
  * arrive through `user:event` as Kafka delivers them.
  */
 import { useMemo, useState } from 'react';
-import { CtrChart } from '../../../components/charts/CtrChart';
-import { EventBreakdownChart } from '../../../components/charts/EventBreakdownChart';
-import { UserDailyChart } from '../../../components/charts/UserDailyChart';
-import { UserMinuteChart } from '../../../components/charts/UserMinuteChart';
-import { eventLabel, formatDuration, formatInt, formatPercent, formatTime } from '../../../components/format';
-import { Kpi } from '../../../components/Kpi';
-import { useLiveEvent } from '../../../components/live/socket';
-import type { DayRange } from '../../../lib/http/params';
-import type { UserLiveSnapshot, RecentEvent } from '../../../lib/live/user-snapshot';
-import type { UserDay } from '../../../lib/queries/user-daily';
+import { CtrChart } from '@/components/charts/CtrChart';
+import { EventBreakdownChart } from '@/components/charts/EventBreakdownChart';
+import { UserDailyChart } from '@/components/charts/UserDailyChart';
+import { UserMinuteChart } from '@/components/charts/UserMinuteChart';
+import { eventLabel, formatDuration, formatInt, formatPercent, formatTime } from '@/components/format';
+import { Kpi } from '@/components/Kpi';
+import { useLiveEvent } from '@/components/live/socket';
+import type { DayRange } from '@/lib/days';
+import type { RecentEvent, UserDay, UserLiveSnapshot } from '@/lib/contracts/dashboard';
 
 interface Props {
   userId: string;

@@ -2,15 +2,15 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { UserLive } from './UserLive';
 import { UserRangeForm } from './UserRangeForm';
-import { EVENT_TYPES } from '../../../lib/events/schemas';
-import { userIdParam } from '../../../lib/http/params';
-import { parsePageParams, type RawSearchParams } from '../../../lib/http/search-params';
-import { userDailyParamsSchema } from '../../../lib/http/user-params';
-import { getRuntime } from '../../../lib/live/runtime';
-import { userLiveSnapshot } from '../../../lib/live/user-snapshot';
-import { todayUtc } from '../../../lib/queries/days';
-import { userDaily } from '../../../lib/queries/user-daily';
-import { userExists } from '../../../lib/queries/user-exists';
+import { EVENT_TYPES } from '@/lib/events/schemas';
+import { userIdParam } from '@/web/http/params';
+import { parsePageParams, type RawSearchParams } from '@/web/http/search-params';
+import { userDailyParamsSchema } from '@/web/http/user-detail-params';
+import { getRuntime } from '@/web/live/runtime';
+import { userLiveSnapshot } from '@/web/live/user-snapshot';
+import { todayUtc } from '@/lib/days';
+import { userDaily } from '@/web/queries/user/user-daily';
+import { userExists } from '@/web/queries/user/user-exists';
 
 export const dynamic = 'force-dynamic';
 

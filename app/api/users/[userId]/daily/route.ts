@@ -3,14 +3,14 @@
  * JSON: [{day, eventCount, timeSpentSeconds, eventCounts: {type: n}, mostCommonEvent, clicks, pageViews, ctr}],
  * sorted by day; days without events are left out. 404 for a user never seen.
  */
-import { csvHeaders, csvStream } from '../../../../../lib/http/csv';
-import { methodNotAllowed, notFound } from '../../../../../lib/http/errors';
-import { parseQuery, parseWith } from '../../../../../lib/http/parse';
-import { withErrors } from '../../../../../lib/http/route';
-import { userDailyParamsSchema, userPathSchema } from '../../../../../lib/http/user-params';
-import { EVENT_TYPES } from '../../../../../lib/events/schemas';
-import { userDaily } from '../../../../../lib/queries/user-daily';
-import { userExists } from '../../../../../lib/queries/user-exists';
+import { csvHeaders, csvStream } from '@/web/http/csv';
+import { methodNotAllowed, notFound } from '@/web/http/errors';
+import { parseQuery, parseWith } from '@/web/http/parse';
+import { withErrors } from '@/web/http/route';
+import { userDailyParamsSchema, userPathSchema } from '@/web/http/user-detail-params';
+import { EVENT_TYPES } from '@/lib/events/schemas';
+import { userDaily } from '@/web/queries/user/user-daily';
+import { userExists } from '@/web/queries/user/user-exists';
 
 export const dynamic = 'force-dynamic';
 

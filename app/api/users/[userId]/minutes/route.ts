@@ -2,12 +2,12 @@
  * GET /api/users/{userId}/minutes?from=ISO&to=ISO (default: today so far, UTC; at most 7 days).
  * JSON: [{windowStart, eventCount, timeSpentSeconds}], oldest first. 404 for a user never seen.
  */
-import { methodNotAllowed, notFound } from '../../../../../lib/http/errors';
-import { parseQuery, parseWith } from '../../../../../lib/http/parse';
-import { withErrors } from '../../../../../lib/http/route';
-import { userMinutesParamsSchema, userPathSchema } from '../../../../../lib/http/user-params';
-import { userExists } from '../../../../../lib/queries/user-exists';
-import { userMinutes } from '../../../../../lib/queries/user-minutes';
+import { methodNotAllowed, notFound } from '@/web/http/errors';
+import { parseQuery, parseWith } from '@/web/http/parse';
+import { withErrors } from '@/web/http/route';
+import { userMinutesParamsSchema, userPathSchema } from '@/web/http/user-detail-params';
+import { userExists } from '@/web/queries/user/user-exists';
+import { userMinutes } from '@/web/queries/user/user-minutes';
 
 export const dynamic = 'force-dynamic';
 

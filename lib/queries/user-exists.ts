@@ -1,7 +1,0 @@
-/** Whether the pipeline has ever counted an event for this user (primary-key lookup). */
-import { prisma } from './db';
-
-export async function userExists(userId: string): Promise<boolean> {
-  const row = await prisma().userDaily.findFirst({ where: { userId }, select: { userId: true } });
-  return row !== null;
-}

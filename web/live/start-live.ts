@@ -1,0 +1,113 @@
+/**
+ * Wires the live side of the web server: the runtime shared with the route handlers, Socket.IO,
+ * the LISTEN bridge, the publisher and the raw-event relay. `close()` stops them in reverse order
+ * and is safe to call twice.
+ */
+import type http from 'node:http';
+import type { Kafka } from 'kafkajs';
+import type { Config } from '@/lib/config';
+import { createRateLimiter } from './rate-limit';
+import type { Logger } from '@/lib/log';
+import type { SimulatorControl } from '@/lib/contracts/simulator-control';
+import type { CommitNotice } from '@/lib/contracts/commit-notice';
+import { startCommitListener } from './commit-listener';
+import { startEventRelay } from './event-relay';
+import { overviewSnapshot } from './overview-snapshot';
+import { pipelineStatus } from './pipeline-status';
+import { createPublisher, type LiveServer } from './publisher';
+import { createRateSampler } from './rate-sampler';
+import { processedTotal } from '@/web/queries/pipeline/processed-total';
+import { createRecentEvents } from './recent-events';
+import { setRuntime, type WebRuntime } from './runtime';
+import { sharedLoader } from './shared-loader';
+import { createSimulationController } from './simulation-controller';
+import { createSocketServer } from './socket-server';
+import { userRoom } from '@/lib/contracts/socket-events';
+import { createTopicOffsetsReader } from './topic-offsets';
+import { userLiveSnapshot } from './user-snapshot';
+
+export interface Live {
+  runtime: WebRuntime;
+  io: LiveServer;
+  close(): Promise<void>;
+}
+
+export interface LiveOptions {
+  httpServer: http.Server;
+  cfg: Config;
+  kafka: Kafka;
+  simulator: SimulatorControl;
+  log: Logger;
+  /** The raw-event relay consumer (on by default). */
+  relay?: boolean;
+}
+
+export function startLive(o: LiveOptions): Live {
+  const { cfg, log } = o;
+  let lastNotice: CommitNotice | null = null;
+  const offsets = createTopicOffsetsReader(o.kafka, cfg.TOPIC_EVENTS);
+  const recent = createRecentEvents();
+  const simulation = createSimulationController(o.simulator, { rate: cfg.SIMULATOR_RATE, users: cfg.SIMULATOR_USERS });
+
+  const sampler = createRateSampler(() => processedTotal(cfg.TOPIC_EVENTS));
+  const overview = sharedLoader(() => overviewSnapshot(cfg.WINDOW_SIZE_MS, Date.now(), sampler.rate()), 400);
+  const pipeline = sharedLoader(() => pipelineStatus({ cfg, simulatorStatus: () => simulation.status(), offsets, lastNotice: () => lastNotice }), 400);
+  const user = (userId: string) => userLiveSnapshot(userId);
+
+  const io = createSocketServer(o.httpServer, { log, overview, pipeline, user });
+  const publisher = createPublisher({ io, log, overview, pipeline, user });
+
+  const listener = startCommitListener({
+    databaseUrl: cfg.DATABASE_URL,
+    log: log.child({ part: 'listener' }),
+    onNotice: (n) => {
+      if (n.groupId !== cfg.WORKER_GROUP_ID || n.topic !== cfg.TOPIC_EVENTS) return;
+      lastNotice = n;
+      publisher.notice(n);
+    },
+    onReconnect: () => publisher.refreshAll(),
+  });
+
+  const relay =
+    o.relay === false
+      ? undefined
+      : startEventRelay({
+          kafka: o.kafka,
+          cfg,
+          log: log.child({ part: 'relay' }),
+          recent,
+          watched: (userId) => (io.sockets.adapter.rooms.get(userRoom(userId))?.size ?? 0) > 0,
+          emit: (event) => void io.to(userRoom(event.userId)).emit('user:event', event),
+        });
+
+  const runtime: WebRuntime = {
+    cfg,
+    simulation,
+    offsets,
+    recent,
+    controlLimiter: createRateLimiter(20, 2),
+    eventsPerSecond: () => sampler.rate(),
+    lastNotice: () => lastNotice,
+    simulatorChanged: () => publisher.pipelineChanged(),
+    listenerConnected: () => listener.connected,
+  };
+  setRuntime(runtime);
+
+  let closing: Promise<void> | undefined;
+  return {
+    runtime,
+    io,
+    close() {
+      closing ??= (async () => {
+        publisher.close();
+        sampler.close();
+        await new Promise<void>((resolve) => {
+          void io.close(() => resolve());
+        });
+        await Promise.allSettled([listener.close(), relay?.close(), offsets.close()]);
+        setRuntime(undefined);
+      })();
+      return closing;
+    },
+  };
+}

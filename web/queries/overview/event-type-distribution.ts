@@ -1,0 +1,14 @@
+/**
+ * Events by type since an instant (e.g. today's UTC midnight), from global_minute: a few thousand
+ * rows at most, where user_daily_event would be one row per user and type.
+ */
+import { prisma } from '@/web/queries/db';
+
+export async function eventTypeDistribution(fromMs: number): Promise<Record<string, number>> {
+  const rows = await prisma().globalMinute.groupBy({
+    by: ['eventType'],
+    where: { windowStart: { gte: new Date(fromMs) } },
+    _sum: { count: true },
+  });
+  return Object.fromEntries(rows.map((r) => [r.eventType, r._sum.count ?? 0]).sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1)));
+}

@@ -1,0 +1,77 @@
+/**
+ * One page of the users table: per-user totals for a day or a date range, sorted, filtered by
+ * userId prefix and paginated with keyset cursors both ways (no OFFSET, so page 500 costs what
+ * page 1 does).
+ *
+ * A single day reads user_daily rows directly; a range aggregates user_daily over its days. The
+ * sort key and direction come from fixed SQL fragments chosen by the validated `sort`; values are
+ * always parameters. Sorting by the most common event is its own query (list-users-by-common-event).
+ */
+import { Prisma, prisma, prefixPattern } from '@/web/queries/db';
+import { listUsersByCommonEvent } from './list-users-by-common-event';
+import type { UserSort } from './users-cursor';
+import { keyset, keysetPage } from './users-keyset';
+import { toUserRow, type ListUsersInput, type RawUserRow, type UserRow } from './users-rows';
+import type { DayRange } from '@/lib/days';
+
+export type { ListUsersInput, UserRow } from './users-rows';
+
+export interface UsersPage {
+  rows: UserRow[];
+  nextCursor: string | null;
+  /** Reads the page before this one; null on the first page. */
+  prevCursor: string | null;
+  /** Each row's most common event when the query worked it out anyway (the mostCommonEvent sort). */
+  mostCommonEvents: Map<string, string> | null;
+}
+
+const SORT_KEYS: Record<Exclude<UserSort, 'mostCommonEvent'>, Prisma.Sql> = {
+  userId: Prisma.sql`user_id`,
+  timeSpent: Prisma.sql`time_spent`,
+  events: Prisma.sql`events`,
+  clicks: Prisma.sql`clicks`,
+  pageViews: Prisma.sql`page_views`,
+  // Users without page views have no CTR; they sort below every real CTR.
+  ctr: Prisma.sql`COALESCE(clicks / NULLIF(page_views, 0), -1::float8)`,
+};
+
+function source(range: DayRange, q: string): Prisma.Sql {
+  const filter = q === '' ? Prisma.empty : Prisma.sql`AND user_id LIKE ${prefixPattern(q)} ESCAPE '\\'`;
+  if (range.from === range.to) {
+    return Prisma.sql`
+      SELECT user_id, event_count::float8 AS events, time_spent_seconds::float8 AS time_spent,
+             clicks::float8 AS clicks, page_views::float8 AS page_views
+      FROM user_daily WHERE day = ${range.from}::date ${filter}`;
+  }
+  return Prisma.sql`
+    SELECT user_id, SUM(event_count)::float8 AS events, SUM(time_spent_seconds)::float8 AS time_spent,
+           SUM(clicks)::float8 AS clicks, SUM(page_views)::float8 AS page_views
+    FROM user_daily WHERE day BETWEEN ${range.from}::date AND ${range.to}::date ${filter}
+    GROUP BY user_id`;
+}
+
+async function listUsersByColumn(input: ListUsersInput & { sort: Exclude<UserSort, 'mostCommonEvent'> }) {
+  const key = SORT_KEYS[input.sort];
+  const ks = keyset(input);
+  const rows = await prisma().$queryRaw<RawUserRow[]>`
+    WITH src AS (${source(input.range, input.q)}),
+    keyed AS (SELECT src.*, ${key} AS sort_key FROM src)
+    SELECT user_id, events, time_spent, clicks, page_views, sort_key FROM keyed
+    ${ks.where}
+    ORDER BY sort_key ${ks.dir}, user_id ${ks.dir}
+    LIMIT ${input.limit + 1}`;
+  const page = keysetPage(input, ks.backwards, rows);
+  return { ...page, rows: page.rows.map(toUserRow), mostCommonEvents: null };
+}
+
+async function listOnce(input: ListUsersInput) {
+  if (input.sort === 'mostCommonEvent') return listUsersByCommonEvent(input);
+  return listUsersByColumn({ ...input, sort: input.sort });
+}
+
+export async function listUsers(input: ListUsersInput): Promise<UsersPage> {
+  const page = await listOnce(input);
+  // Paging back reached the start with less than a page (rows changed meanwhile): show the first page.
+  const result = page.restart ? await listOnce({ ...input, cursor: undefined }) : page;
+  return { rows: result.rows, nextCursor: result.nextCursor, prevCursor: result.prevCursor, mostCommonEvents: result.mostCommonEvents };
+}
