@@ -15,12 +15,12 @@ import { localBrokerDataDir, startStack, type Stack } from '@/tooling/infra/stac
 import { parseHostPort } from '@/lib/wait';
 import { createKafka } from '@/lib/kafka/client';
 import { runMain, UserFacingError } from '@/lib/run-main';
-import { parseBenchArgs, USAGE, UsageError, type BenchOptions, type ScenarioName } from './args';
-import { adminQuery, BenchContext, newRunId } from './context';
-import { describeMachine, loadAverage } from './machine';
+import { parseBenchArgs, USAGE, UsageError, type BenchOptions, type ScenarioName } from '@/bench/support/args';
+import { adminQuery, BenchContext, newRunId } from '@/bench/support/context';
+import { describeMachine, loadAverage } from '@/bench/support/machine';
 import { migrate } from '@/tooling/infra/migrate';
-import { formatTable, writeReport, type BenchReport, type ScenarioResult } from './report';
-import type { Scenario } from './scenario';
+import { formatTable, writeReport, type BenchReport, type ScenarioResult } from '@/bench/support/report';
+import type { Scenario } from '@/bench/support/scenario';
 import { apiLatencyScenario } from '@/bench/scenarios/api-latency';
 import { endToEndLatencyScenario } from '@/bench/scenarios/end-to-end-latency';
 import { rawConsumeScenario } from '@/bench/scenarios/raw-consume';

@@ -6,7 +6,7 @@
  *
  * Without --url it starts what it needs: a Kafka broker on its own port (LOAD_KAFKA_BROKERS,
  * default 127.0.0.1:19492, data in .data/load), a fresh database on the PostgreSQL server at
- * DATABASE_URL seeded with modest data (bench/seed.ts: set-based SQL), and the production web
+ * DATABASE_URL seeded with modest data (bench/support/seed.ts: set-based SQL), and the production web
  * server on a port from 3440-3499; all of it is stopped and dropped at the end. With --url it
  * loads a running server instead (loopback only) and starts nothing.
  */
@@ -16,9 +16,9 @@ import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { io, type Socket } from 'socket.io-client';
 import { z } from 'zod';
-import { runLoad, type LoadResult } from '@/bench/load';
-import { seedDatabase, seedUserId } from '@/bench/seed';
-import { summarize } from '@/bench/stats';
+import { runLoad, type LoadResult } from '@/bench/support/load';
+import { seedDatabase, seedUserId } from '@/bench/support/seed';
+import { summarize } from '@/bench/support/stats';
 import type { ClientToServerEvents, Room, ServerToClientEvents, SubscribeAck } from '@/lib/contracts/socket-events';
 import { runMain } from '@/lib/run-main';
 import { ensureNextBuild, freePortIn, startWebServer, type WebServerProcess } from '@/tooling/process/web-server';

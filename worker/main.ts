@@ -7,7 +7,7 @@
  */
 import { config } from '@/lib/config';
 import { createPrisma } from '@/lib/db/prisma';
-import { waitForServices } from '@/lib/wait-for-services';
+import { waitForServices } from '@/lib/startup/wait-for-services';
 import { createKafka } from '@/lib/kafka/client';
 import { ensureTopics } from '@/lib/kafka/topics';
 import { logger } from '@/lib/log';

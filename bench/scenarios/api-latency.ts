@@ -5,12 +5,12 @@
  * `/api/users/<id>/daily` (ids drawn from the seeded users). Server-rendered pages are measured to
  * the end of the HTML; the client-side charts and Socket.IO are not part of it.
  */
-import { fig, type Scenario } from '@/bench/scenario';
-import { runLoad } from '@/bench/load';
-import { seedDatabase, seedUserId } from '@/bench/seed';
-import { sharedWebServer } from '@/bench/web';
-import { round } from '@/bench/stats';
-import type { Figure } from '@/bench/report';
+import { fig, type Scenario } from '@/bench/support/scenario';
+import { runLoad } from '@/bench/support/load';
+import { seedDatabase, seedUserId } from '@/bench/support/seed';
+import { sharedWebServer } from '@/bench/support/web';
+import { round } from '@/bench/support/stats';
+import type { Figure } from '@/bench/support/report';
 
 export const apiLatencyScenario: Scenario = {
   name: 'api-latency',

@@ -20,12 +20,12 @@ import type { ClientToServerEvents, ServerToClientEvents } from '@/lib/contracts
 import { spawnTs, stopChild, tail } from '@/tooling/process/children';
 import { simulatedClock } from '@/simulator/clock';
 import { createEventSequence } from '@/simulator/sequence';
-import { committedCount, type BenchContext } from '@/bench/context';
-import { busyPercent, machineCpu } from '@/bench/proc';
-import type { Figure } from '@/bench/report';
-import { fig, type Scenario } from '@/bench/scenario';
-import { round, summarize, type LatencySummary } from '@/bench/stats';
-import { sharedWebServer, type WebServer } from '@/bench/web';
+import { committedCount, type BenchContext } from '@/bench/support/context';
+import { busyPercent, machineCpu } from '@/bench/support/proc';
+import type { Figure } from '@/bench/support/report';
+import { fig, type Scenario } from '@/bench/support/scenario';
+import { round, summarize, type LatencySummary } from '@/bench/support/stats';
+import { sharedWebServer, type WebServer } from '@/bench/support/web';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 

@@ -8,11 +8,11 @@ import path from 'node:path';
 import { spawnTs, stopChild, tail } from '@/tooling/process/children';
 import { waitFor } from '@/lib/wait';
 import type { RawConsumeResult } from '@/bench/children/raw-consumer';
-import type { BenchContext } from '@/bench/context';
-import { sharedPrefill, type Prefilled } from '@/bench/prefill';
-import { busyPercent, machineCpu, sampleMemory } from '@/bench/proc';
-import { fig, type Scenario } from '@/bench/scenario';
-import { round } from '@/bench/stats';
+import type { BenchContext } from '@/bench/support/context';
+import { sharedPrefill, type Prefilled } from '@/bench/support/prefill';
+import { busyPercent, machineCpu, sampleMemory } from '@/bench/support/proc';
+import { fig, type Scenario } from '@/bench/support/scenario';
+import { round } from '@/bench/support/stats';
 
 export interface RawConsume {
   eventsPerSecond: number;

@@ -6,13 +6,13 @@
  * Counts are events acknowledged by Kafka (status().sent), sampled every second.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fig, type Scenario } from '@/bench/scenario';
-import { mean, round, stddev } from '@/bench/stats';
-import { schedSeconds } from '@/bench/proc';
+import { fig, type Scenario } from '@/bench/support/scenario';
+import { mean, round, stddev } from '@/bench/support/stats';
+import { schedSeconds } from '@/bench/support/proc';
 import { simulatedClock } from '@/simulator/clock';
 import { createSimulator } from '@/simulator/runner';
 import { createEventSequence } from '@/simulator/sequence';
-import type { BenchContext } from '@/bench/context';
+import type { BenchContext } from '@/bench/support/context';
 
 const MAX_RATE = 100_000;
 const HOLD_RATE = 2_000;

@@ -10,12 +10,12 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { stopChild, tail, type Child } from '@/tooling/process/children';
-import { spawnNodeTs } from '@/bench/spawn';
-import { backendPids, committedCount, type BenchContext } from '@/bench/context';
-import { sharedPrefill, type Prefilled } from '@/bench/prefill';
-import { busyPercent, cpuSeconds, machineCpu, sampleMemory, type MemorySampler } from '@/bench/proc';
-import { fig, type Scenario } from '@/bench/scenario';
-import { round } from '@/bench/stats';
+import { spawnNodeTs } from '@/bench/support/spawn';
+import { backendPids, committedCount, type BenchContext } from '@/bench/support/context';
+import { sharedPrefill, type Prefilled } from '@/bench/support/prefill';
+import { busyPercent, cpuSeconds, machineCpu, sampleMemory, type MemorySampler } from '@/bench/support/proc';
+import { fig, type Scenario } from '@/bench/support/scenario';
+import { round } from '@/bench/support/stats';
 import { sharedRawConsume } from './raw-consume';
 
 export interface WorkerRun {

@@ -9,8 +9,8 @@
  */
 import { z } from 'zod';
 import { USER_ID_PATTERN } from '@/lib/events/schemas';
-import type { OverviewSnapshot, RecentEvent, UserLiveSnapshot } from '@/lib/contracts/dashboard';
-import type { PipelineStatus } from '@/lib/contracts/pipeline-status';
+import type { OverviewSnapshot, RecentEvent, UserLiveSnapshot } from './dashboard';
+import type { PipelineStatus } from './pipeline-status';
 
 export const roomSchema = z.union([
   z.literal('overview'),

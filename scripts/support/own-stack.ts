@@ -5,7 +5,7 @@
  * and the schema. `stop()` undoes exactly what was started.
  */
 import { randomUUID } from 'node:crypto';
-import { adminQuery } from '@/bench/context';
+import { adminQuery } from '@/bench/support/context';
 import { parseConfig, type Config } from '@/lib/config';
 import { startStack } from '@/tooling/infra/stack';
 

@@ -4,9 +4,9 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
-import type { Config } from './config';
+import type { Config } from '@/lib/config';
 import type { Db } from '@/lib/db/prisma';
-import type { Logger } from './log';
+import type { Logger } from '@/lib/log';
 
 async function kafkaReachable(kafka: Kafka): Promise<boolean> {
   const admin = kafka.admin({ retry: { retries: 0 } });
