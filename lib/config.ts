@@ -59,6 +59,8 @@ export const configSchema = z.object({
   OUT_OF_ORDERNESS_MS: int(0, 86_400_000).default(5_000),
   ALLOWED_LATENESS_MS: int(0, 7 * 86_400_000).default(600_000),
   MAX_FUTURE_MS: int(0, 86_400_000).default(300_000),
+  /** A user's consecutive events less than this apart (event time) belong to one session. */
+  SESSION_GAP_MS: int(1000, 86_400_000).default(1_800_000),
   WORKER_METRICS_PORT: int(0, 65535).default(9464),
   /** How long the group waits for a silent worker before giving its partitions to another. */
   WORKER_SESSION_TIMEOUT_MS: int(6_000, 300_000).default(30_000),
