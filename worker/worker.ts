@@ -49,9 +49,7 @@ export function createWorker(o: WorkerOptions): Worker {
   // Dead-letter and late messages; sends queue in call order (see lib/kafka/producer.ts).
   const producer = createEventProducer(kafka, { topic: cfg.TOPIC_DLQ });
   const sideTopics = createSideTopicSender({ kafka, producer, log });
-  let lastFetchAt: number | null = null;
   let lastCommitAt: number | null = null;
-  let assignment: Record<string, number[]> = {};
   let state: WorkerHealth['status'] = 'starting';
   let server: http.Server | undefined;
 
@@ -113,7 +111,6 @@ export function createWorker(o: WorkerOptions): Worker {
     sessionTimeoutMs: cfg.WORKER_SESSION_TIMEOUT_MS,
     handleBatch: handler.handleBatch,
     onAssignment: async (assigned) => {
-      assignment = assigned;
       // Positions are checked and loaded again after every rebalance; seeking to them at once
       // saves reading from wherever Kafka's committed offset is (the handler would seek anyway).
       const partitions = assigned[topic] ?? [];
@@ -132,17 +129,32 @@ export function createWorker(o: WorkerOptions): Worker {
       }
     },
   });
-  consumer.consumer.on(consumer.consumer.events.FETCH, () => {
-    lastFetchAt = Date.now();
-  });
   // Refused partitions are looked at again now and then: a reset (npm run positions) resumes them.
   const recheck = setInterval(() => void positions.recheck(), o.recheckMs ?? 10_000);
   recheck.unref();
 
+  /** The worker's health: its own state, the consumer's, refused partitions and a step that keeps failing. */
+  function health(): WorkerHealth {
+    const c = consumer.health();
+    const stalled = state === 'ok' && c.stalled;
+    const refused = positions.blocked();
+    const status = state !== 'ok' ? state : refused.length > 0 ? 'refusing' : retrying !== null && retrying.attempt >= 3 ? 'retrying' : stalled ? 'stalled' : 'ok';
+    return {
+      status,
+      refused,
+      retrying,
+      lastFetchAt: c.lastFetchAt === null ? null : new Date(c.lastFetchAt).toISOString(),
+      lastCommitAt: lastCommitAt === null ? null : new Date(lastCommitAt).toISOString(),
+      eventsPerSecond: rate.rate(),
+      assignment: c.assignment,
+    };
+  }
+
   let stopping: Promise<void> | undefined;
   return {
+    health,
     async start() {
-      server = await startHealthServer(cfg.WORKER_METRICS_PORT, cfg.HOST, metrics.registry, this.health, log);
+      server = await startHealthServer(cfg.WORKER_METRICS_PORT, cfg.HOST, metrics.registry, health, log);
       await producer.connect();
       await sideTopics.prepare([cfg.TOPIC_DLQ, cfg.TOPIC_LATE]);
       await consumer.start();
@@ -162,11 +174,12 @@ export function createWorker(o: WorkerOptions): Worker {
           ['the database pool', () => sink.close()],
           ['the health endpoint', () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))],
         ];
-        let failure: unknown;
+        let failure: Error | undefined;
         for (const [what, step] of steps) {
           await stopStep(what, step()).catch((err: unknown) => {
-            log.warn({ err: (err as Error).message }, `stopping ${what} failed`);
-            failure ??= err;
+            const error = err instanceof Error ? err : new Error(String(err));
+            log.warn({ err: error.message }, `stopping ${what} failed`);
+            failure ??= error;
           });
         }
         log.info('worker stopped');
@@ -177,20 +190,6 @@ export function createWorker(o: WorkerOptions): Worker {
     endpoint() {
       const addr = server?.address();
       return addr && typeof addr === 'object' ? `http://${cfg.HOST}:${addr.port}` : null;
-    },
-    health(): WorkerHealth {
-      const stalled = state === 'ok' && lastFetchAt !== null && Date.now() - lastFetchAt > 60_000;
-      const refused = positions.blocked();
-      const status = state !== 'ok' ? state : refused.length > 0 ? 'refusing' : retrying !== null && retrying.attempt >= 3 ? 'retrying' : stalled ? 'stalled' : 'ok';
-      return {
-        status,
-        refused,
-        retrying,
-        lastFetchAt: lastFetchAt === null ? null : new Date(lastFetchAt).toISOString(),
-        lastCommitAt: lastCommitAt === null ? null : new Date(lastCommitAt).toISOString(),
-        eventsPerSecond: rate.rate(),
-        assignment,
-      };
     },
   };
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { boundNotice, commitNoticeSchema, MAX_NOTICE_BYTES, type CommitNotice } from './commit-notice';
+import { boundNotice, buildCommitNotice, commitNoticeSchema, MAX_NOTICE_BYTES, MAX_NOTICE_MINUTES, MAX_NOTICE_USERS, type CommitNotice } from './commit-notice';
 
 const bytes = (n: CommitNotice) => Buffer.byteLength(JSON.stringify(n), 'utf8');
 
@@ -94,5 +94,47 @@ describe('boundNotice', () => {
   it('still accepts notices without the new flags (from workers that predate them)', () => {
     expect(commitNoticeSchema.safeParse(base).success).toBe(true);
     expect(commitNoticeSchema.safeParse({ ...base, daysTruncated: 'yes' }).success).toBe(false);
+  });
+});
+
+describe('buildCommitNotice', () => {
+  const changes = { atMs: Date.UTC(2026, 0, 1), groupId: 'g', topic: 't', partition: 3, events: 5, invalid: 1, late: 2 };
+
+  it('names the users in the order first changed, the days ascending and the window starts ascending, each once', () => {
+    const n = buildCommitNotice({
+      ...changes,
+      userDays: [
+        { userId: 'b', day: '2026-01-02' },
+        { userId: 'a', day: '2026-01-01' },
+        { userId: 'b', day: '2026-01-01' },
+      ],
+      windowStartsMs: [minute(2), minute(0), minute(2)].map((iso) => Date.parse(iso)),
+    });
+    expect(n).toEqual({
+      ...base,
+      at: '2026-01-01T00:00:00.000Z',
+      partitions: [3],
+      events: 5,
+      invalid: 1,
+      late: 2,
+      users: ['b', 'a'],
+      usersTruncated: false,
+      days: ['2026-01-01', '2026-01-02'],
+      minutes: [minute(0), minute(2)],
+      minutesTruncated: false,
+    });
+    expect(commitNoticeSchema.safeParse(n).success).toBe(true);
+  });
+
+  it('keeps the first users and the latest window starts, flagging what it left out', () => {
+    const n = buildCommitNotice({
+      ...changes,
+      userDays: Array.from({ length: MAX_NOTICE_USERS + 1 }, (_, i) => ({ userId: `u${i}`, day: day(0) })),
+      windowStartsMs: Array.from({ length: MAX_NOTICE_MINUTES + 5 }, (_, i) => Date.parse(minute(MAX_NOTICE_MINUTES + 4 - i))),
+    });
+    expect(n.users).toEqual(Array.from({ length: MAX_NOTICE_USERS }, (_, i) => `u${i}`));
+    expect(n.usersTruncated).toBe(true);
+    expect(n.minutes).toEqual(Array.from({ length: MAX_NOTICE_MINUTES }, (_, i) => minute(i + 5)));
+    expect(n.minutesTruncated).toBe(true);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * What the worker announces after each committed batch: sent with PostgreSQL NOTIFY inside the
  * same transaction as the aggregates, so listeners only ever hear of committed data. The web
- * server LISTENs on COMMIT_CHANNEL and pushes updates to browsers.
+ * server LISTENs on COMMIT_CHANNEL and pushes updates to browsers. The worker builds a notice with
+ * buildCommitNotice and the sink bounds it with boundNotice; both are pure.
  */
 import { z } from 'zod';
 
@@ -9,6 +10,9 @@ export const COMMIT_CHANNEL = 'clickstream_commits';
 
 /** NOTIFY payloads must stay under 8000 bytes; past this many users we send a truncated list. */
 export const MAX_NOTICE_USERS = 100;
+
+/** The most window starts a notice names (the latest ones; see minutesTruncated). */
+export const MAX_NOTICE_MINUTES = 60;
 
 /** The most UTF-8 bytes of JSON a notice may take (PostgreSQL refuses NOTIFY payloads of 8000 bytes or more). */
 export const MAX_NOTICE_BYTES = 7_500;
@@ -38,6 +42,47 @@ export const commitNoticeSchema = z.object({
 });
 
 export type CommitNotice = z.infer<typeof commitNoticeSchema>;
+
+/** What one committed chunk of a partition changed, as the worker knows it. */
+export interface CommittedChanges {
+  /** When the notice is made, epoch ms. */
+  atMs: number;
+  groupId: string;
+  topic: string;
+  partition: number;
+  /** Events counted, dead-lettered and sent to the late topic. */
+  events: number;
+  invalid: number;
+  late: number;
+  /** The (user, day) rows changed, in the order they were first changed. */
+  userDays: Iterable<{ userId: string; day: string }>;
+  /** The window starts changed, epoch ms, in any order (repeats allowed). */
+  windowStartsMs: Iterable<number>;
+}
+
+/**
+ * The notice for a committed chunk: users in the order they were first changed (at most
+ * MAX_NOTICE_USERS), days ascending, the latest MAX_NOTICE_MINUTES window starts ascending.
+ */
+export function buildCommitNotice(c: CommittedChanges): CommitNotice {
+  const userDays = [...c.userDays];
+  const users = [...new Set(userDays.map((u) => u.userId))];
+  const minutes = [...new Set(c.windowStartsMs)].sort((a, b) => a - b);
+  return {
+    at: new Date(c.atMs).toISOString(),
+    groupId: c.groupId,
+    topic: c.topic,
+    partitions: [c.partition],
+    events: c.events,
+    invalid: c.invalid,
+    late: c.late,
+    users: users.slice(0, MAX_NOTICE_USERS),
+    usersTruncated: users.length > MAX_NOTICE_USERS,
+    days: [...new Set(userDays.map((u) => u.day))].sort(),
+    minutes: minutes.slice(-MAX_NOTICE_MINUTES).map((ms) => new Date(ms).toISOString()),
+    minutesTruncated: minutes.length > MAX_NOTICE_MINUTES,
+  };
+}
 
 const noticeBytes = (n: CommitNotice) => Buffer.byteLength(JSON.stringify(n), 'utf8');
 

@@ -1,8 +1,9 @@
 /**
- * A batch consumer on a consumer group: the class owns the loop, business code is a batch
- * callback. Offsets are never auto-resolved: the handler resolves them once its work is durable.
- * Connection loss and broker restarts are retried by kafkajs with backoff; if the consumer crashes
- * anyway it is restarted, with the cause logged. stop() is idempotent and finishes the batch in hand.
+ * A batch consumer on a consumer group: the class owns the loop and its health (assignment, last
+ * fetch, stalled), business code is a batch callback. Offsets are never auto-resolved: the handler
+ * resolves them once its work is durable. Connection loss and broker restarts are retried by
+ * kafkajs with backoff; if the consumer crashes anyway it is restarted, with the cause logged.
+ * stop() is idempotent and finishes the batch in hand.
  */
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from '@/lib/log';
@@ -10,6 +11,18 @@ import { stopWithin } from '@/lib/shutdown';
 
 /** How long stop() waits for the batch in hand and for leaving the group. */
 export const STOP_TIMEOUT_MS = 5_000;
+
+/** A running consumer without a fetch for longer than this is stalled. */
+export const STALLED_AFTER_MS = 60_000;
+
+export interface ConsumerHealth {
+  /** This member's partitions per topic, from the last (re)join. */
+  assignment: Record<string, number[]>;
+  /** The last fetch from the brokers, epoch ms (null: none yet). */
+  lastFetchAt: number | null;
+  /** Started, not stopped, and no fetch for more than STALLED_AFTER_MS. */
+  stalled: boolean;
+}
 
 export interface BatchConsumerOptions {
   kafka: Kafka;
@@ -30,9 +43,11 @@ export interface BatchConsumerOptions {
 }
 
 export class BatchConsumer {
-  readonly consumer: Consumer;
+  private readonly consumer: Consumer;
   private stopping: Promise<void> | undefined;
   private started = false;
+  private assignment: Record<string, number[]> = {};
+  private lastFetchAt: number | null = null;
 
   constructor(private readonly o: BatchConsumerOptions) {
     this.consumer = o.kafka.consumer({
@@ -45,23 +60,33 @@ export class BatchConsumer {
         retries: 10,
         initialRetryTime: 300,
         maxRetryTime: 10_000,
-        restartOnFailure: async (err) => {
+        restartOnFailure: (err) => {
           // Once stop() was called, a crash (often the broker going away under it) ends the consumer.
-          if (this.stopping) return false;
+          if (this.stopping) return Promise.resolve(false);
           o.log.error({ err: err.message }, 'consumer crashed; restarting it');
-          return true;
+          return Promise.resolve(true);
         },
       },
     });
-    const { GROUP_JOIN, CRASH, DISCONNECT } = this.consumer.events;
+    const { GROUP_JOIN, CRASH, DISCONNECT, FETCH } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, (e) => {
       o.log.info({ assignment: e.payload.memberAssignment }, 'joined consumer group');
+      this.assignment = e.payload.memberAssignment;
       if (o.onAssignment) {
         o.onAssignment(e.payload.memberAssignment).catch((err: unknown) => o.log.error({ err }, 'assignment handler failed'));
       }
     });
     this.consumer.on(CRASH, (e) => o.log.error({ err: e.payload.error.message, restart: e.payload.restart }, 'consumer crash'));
     this.consumer.on(DISCONNECT, () => o.log.warn('consumer disconnected'));
+    this.consumer.on(FETCH, () => {
+      this.lastFetchAt = Date.now();
+    });
+  }
+
+  health(now = Date.now()): ConsumerHealth {
+    const running = this.started && this.stopping === undefined;
+    const stalled = running && this.lastFetchAt !== null && now - this.lastFetchAt > STALLED_AFTER_MS;
+    return { assignment: this.assignment, lastFetchAt: this.lastFetchAt, stalled };
   }
 
   async start(): Promise<void> {

@@ -58,6 +58,31 @@ export function createWorkerMetrics() {
 
 export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
 
+/** What one committed chunk did, for the metrics. */
+export interface CommittedChunk {
+  messages: number;
+  /** From receiving the chunk to its commit. */
+  seconds: number;
+  counted: number;
+  invalid: number;
+  late: number;
+}
+
+/** Records a committed chunk: its size, duration, outcomes, and the time of the last commit. */
+export function recordCommittedChunk(m: WorkerMetrics, c: CommittedChunk, nowMs = Date.now()): void {
+  m.batchSize.observe(c.messages);
+  m.batchDuration.observe(c.seconds);
+  m.events.inc({ outcome: 'counted' }, c.counted);
+  m.events.inc({ outcome: 'invalid' }, c.invalid);
+  m.events.inc({ outcome: 'late' }, c.late);
+  m.lastCommit.set(nowMs / 1000);
+}
+
+/** Records how far a partition is behind its end after a commit. */
+export function recordLag(m: WorkerMetrics, partition: number, highWatermark: bigint, nextOffset: bigint): void {
+  m.lag.set({ partition: String(partition) }, Math.max(0, Number(highWatermark - nextOffset)));
+}
+
 /** Messages per second over a sliding window, for the gauge and the health check. */
 export class RateMeter {
   private readonly samples: { at: number; n: number }[] = [];

@@ -17,14 +17,14 @@ function fakeKafka(o: { partitions: number; maxMessageBytes: number | null }) {
     admin: () => ({
       connect: async () => {},
       disconnect: async () => {},
-      fetchTopicMetadata: async ({ topics } = { topics: [] }) => {
+      fetchTopicMetadata: ({ topics } = { topics: [] }) => {
         calls.metadata++;
-        return { topics: topics.map((name) => ({ name, partitions: partitions(o.partitions) })) };
+        return Promise.resolve({ topics: topics.map((name) => ({ name, partitions: partitions(o.partitions) })) });
       },
-      describeConfigs: async ({ resources }) => {
+      describeConfigs: ({ resources }) => {
         calls.configs++;
-        if (o.maxMessageBytes === null) throw new Error('not authorized');
-        return {
+        if (o.maxMessageBytes === null) return Promise.reject(new Error('not authorized'));
+        return Promise.resolve({
           throttleTime: 0,
           resources: resources.map((r) => ({
             resourceName: r.name,
@@ -33,7 +33,7 @@ function fakeKafka(o: { partitions: number; maxMessageBytes: number | null }) {
             errorMessage: '',
             configEntries: [{ configName: 'max.message.bytes', configValue: String(o.maxMessageBytes), isDefault: false, configSource: 1, isSensitive: false, readOnly: false, configSynonyms: [] }],
           })),
-        };
+        });
       },
     }),
   };
@@ -50,15 +50,15 @@ function fakeProducer(brokerLimit: number, fail?: (messages: Message[]) => Error
     sent,
     refused: () => refused,
     producer: {
-      sendRaw: async (topic: string, messages: Message[]) => {
+      sendRaw: (topic: string, messages: Message[]) => {
         const bytes = BATCH_OVERHEAD_BYTES + messages.reduce((n, m) => n + messageBytes(m), 0);
         const err = fail?.(messages) ?? (bytes > brokerLimit ? tooLarge() : undefined);
         if (err) {
           refused++;
-          throw err;
+          return Promise.reject(err);
         }
         sent.push({ topic, messages, bytes });
-        return [];
+        return Promise.resolve([]);
       },
     },
   };

@@ -16,7 +16,7 @@
 import { Partitioners, type Message } from 'kafkajs';
 import type { EventProducer } from '@/lib/kafka/producer';
 import type { Logger } from '@/lib/log';
-import type { SideOutput } from './batch-handler';
+import type { SideOutput } from './outcomes';
 import { MIN_BUDGET_BYTES, planSideSends, sendBudget } from './side-send-plan';
 import { readTopicLimits, type AdminSource, type TopicLimits } from './side-topic-limits';
 

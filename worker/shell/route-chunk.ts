@@ -1,0 +1,81 @@
+/**
+ * A chunk's messages through the pipeline's pure steps: decode → core (lateness, watermark,
+ * aggregate: worker/core) → one tagged outcome per message. No I/O: the commit step
+ * (commit-chunk.ts) sends and stores what this decides.
+ */
+import type { KafkaMessage } from 'kafkajs';
+import { decodeEvent, type DecodeResult, type ValidEvent } from '@/lib/events/decode';
+import type { Aggregate } from '@/worker/core/aggregate';
+import { processEvents, type CoreSettings } from '@/worker/core/process-events';
+import { advanceWatermark } from '@/worker/core/watermark';
+import type { MessageOutcome } from './outcomes';
+
+export interface RouteSettings extends CoreSettings {
+  /** Events further ahead of their record's Kafka timestamp are invalid. */
+  maxFutureMs: number;
+}
+
+export interface RoutedChunk {
+  /** One per message, in offset order. */
+  outcomes: MessageOutcome[];
+  /** The counted events' increments. */
+  aggregate: Aggregate;
+  counted: number;
+  invalid: number;
+  late: number;
+  /** The partition's watermark after the chunk. */
+  watermarkMs: number | null;
+}
+
+/** What the core needs of an event, plus the message it came in (for its outcome). */
+type Decoded = Pick<ValidEvent, 'userId' | 'eventType' | 'eventTimeMs' | 'sessionDuration'> & { message: KafkaMessage; index: number };
+
+/**
+ * The instant an event's "too far in the future" is judged against: the record's Kafka timestamp,
+ * so a replay classifies every event as the first run did. A record without one (-1, from clients
+ * older than Kafka 0.10) is not checked.
+ */
+function judgedAt(m: KafkaMessage): number {
+  const ms = Number(m.timestamp);
+  return Number.isFinite(ms) && ms >= 0 ? ms : Infinity;
+}
+
+/** Decode: the message's value as a valid event, or why it is not one. */
+export function decodeMessage(m: KafkaMessage, maxFutureMs: number): DecodeResult {
+  return decodeEvent(m.value, { nowMs: judgedAt(m), maxFutureMs });
+}
+
+/**
+ * Decodes the messages, runs the valid ones through the core from `watermarkMs`, and tags each
+ * message. `refused`: the database refused this chunk's events; each is dead-lettered with that
+ * reason, yet still moves the watermark as it did in the attempt the database refused (whose
+ * late-topic sends are already out), or an event sent there as late would be counted.
+ */
+export function routeChunk(messages: readonly KafkaMessage[], watermarkMs: number | null, s: RouteSettings, refused?: string): RoutedChunk {
+  const outcomes: MessageOutcome[] = [];
+  const valid: Decoded[] = [];
+  const refusedTimes: number[] = [];
+  let invalid = 0;
+  messages.forEach((message, index) => {
+    const r = decodeMessage(message, s.maxFutureMs);
+    if (refused !== undefined) {
+      outcomes.push({ kind: 'dead-letter', message, reason: refused });
+      invalid += 1;
+      if (r.ok) refusedTimes.push(r.event.eventTimeMs);
+      return;
+    }
+    if (!r.ok) {
+      outcomes.push({ kind: 'dead-letter', message, reason: r.reason });
+      invalid += 1;
+      return;
+    }
+    const { userId, eventType, eventTimeMs, sessionDuration } = r.event;
+    valid.push({ userId, eventType, eventTimeMs, sessionDuration, message, index });
+    outcomes.push({ kind: 'counted', message });
+  });
+  const core = processEvents(watermarkMs, valid, s);
+  for (const l of core.late) outcomes[l.event.index] = { kind: 'late', message: l.event.message, reason: l.reason, watermarkMs: l.watermarkMs };
+  let watermark = core.watermarkMs;
+  for (const t of refusedTimes) watermark = advanceWatermark(watermark, t, s);
+  return { outcomes, aggregate: core.aggregate, counted: core.counted, invalid, late: core.late.length, watermarkMs: watermark };
+}
