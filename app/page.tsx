@@ -1,21 +1,25 @@
 import { OverviewLive } from './OverviewLive';
-import { config } from '@/lib/config';
+import { config, type Config } from '@/lib/config';
 import { EVENT_TYPES } from '@/lib/events/schemas';
 import { overviewSnapshot } from '@/web/live/overview-snapshot';
 import { pipelineStatus } from '@/web/live/pipeline-status';
-import { getRuntime } from '@/web/live/runtime';
+import { getRuntime, type WebRuntime } from '@/web/live/runtime';
 
 export const dynamic = 'force-dynamic';
 
-export default async function OverviewPage() {
-  const cfg = config();
-  const runtime = getRuntime();
-  const [snapshot, pipeline] = await Promise.all([
+/** The page's data as of now (the request time is read here, not while rendering). */
+function loadOverview(cfg: Config, runtime: WebRuntime | undefined) {
+  return Promise.all([
     overviewSnapshot(cfg.WINDOW_SIZE_MS, Date.now(), runtime?.eventsPerSecond()),
     runtime
-      ? pipelineStatus({ cfg, simulatorStatus: () => runtime.simulation.status(), offsets: runtime.offsets, lastNotice: runtime.lastNotice })
+      ? pipelineStatus({ cfg, simulatorStatus: () => runtime.simulation.status(), offsets: runtime.offsets, lastNotice: () => runtime.lastNotice() })
       : Promise.resolve(null),
   ]);
+}
+
+export default async function OverviewPage() {
+  const cfg = config();
+  const [snapshot, pipeline] = await loadOverview(cfg, getRuntime());
   return (
     <>
       <h1>Overview</h1>

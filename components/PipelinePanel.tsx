@@ -4,17 +4,45 @@
  * alert for each partition the worker refuses (with the command that resolves it) and the events
  * that expired before they were read.
  */
-import { useEffect, useState } from 'react';
+import { useSyncExternalStore } from 'react';
 import { formatAgo, formatInt, formatRate } from './format';
 import type { PipelineStatus } from '@/lib/contracts/pipeline-status';
 
+/**
+ * The wall clock as an external store for "Last commit … ago": it reads Date.now() once a second while
+ * mounted and is 0 (unknown) before that, on the server and during hydration, so the first render uses
+ * the status's own `at` and server and client HTML agree.
+ */
+let clockMs = 0;
+const clockListeners = new Set<() => void>();
+let clockTimer: ReturnType<typeof setInterval> | undefined;
+
+function tick() {
+  clockMs = Date.now();
+  for (const listener of clockListeners) listener();
+}
+
+function subscribeClock(listener: () => void): () => void {
+  clockListeners.add(listener);
+  if (clockTimer === undefined) {
+    clockMs = Date.now();
+    clockTimer = setInterval(tick, 1000);
+  }
+  return () => {
+    clockListeners.delete(listener);
+    if (clockListeners.size === 0) {
+      clearInterval(clockTimer);
+      clockTimer = undefined;
+      clockMs = 0;
+    }
+  };
+}
+
+const clockSnapshot = () => clockMs;
+const clockServerSnapshot = () => 0;
+
 export function PipelinePanel({ status }: { status: PipelineStatus | null }) {
-  const [now, setNow] = useState(() => (status ? Date.parse(status.at) : 0));
-  useEffect(() => {
-    setNow(Date.now());
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
-  }, []);
+  const now = useSyncExternalStore(subscribeClock, clockSnapshot, clockServerSnapshot);
   if (!status) return <p className="empty">Pipeline status is not available.</p>;
   const sim = status.simulator;
   const outage = [!status.kafka.reachable && 'Kafka', !status.database.reachable && 'PostgreSQL'].filter(Boolean);

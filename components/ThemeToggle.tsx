@@ -3,19 +3,35 @@
  * Light/dark switch. Without a choice the page follows prefers-color-scheme; a choice is stored in
  * localStorage and applied before paint by the inline script in the root layout.
  */
-import { useEffect, useState } from 'react';
+import { useSyncExternalStore } from 'react';
 
 type Theme = 'light' | 'dark';
+
+const DARK_QUERY = '(prefers-color-scheme: dark)';
 
 function effectiveTheme(): Theme {
   const set = document.documentElement.dataset.theme;
   if (set === 'light' || set === 'dark') return set;
-  return window.matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+  return window.matchMedia(DARK_QUERY).matches ? 'dark' : 'light';
 }
 
+/** The theme lives in the DOM (data-theme on <html>, else the media query): re-read it when either changes. */
+function subscribeTheme(onChange: () => void): () => void {
+  const observer = new MutationObserver(onChange);
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+  const media = window.matchMedia(DARK_QUERY);
+  media.addEventListener('change', onChange);
+  return () => {
+    observer.disconnect();
+    media.removeEventListener('change', onChange);
+  };
+}
+
+/** Unknown on the server (and so during hydration): the button renders as before the theme is read. */
+const serverTheme = (): Theme | null => null;
+
 export function ThemeToggle() {
-  const [theme, setTheme] = useState<Theme | null>(null);
-  useEffect(() => setTheme(effectiveTheme()), []);
+  const theme = useSyncExternalStore<Theme | null>(subscribeTheme, effectiveTheme, serverTheme);
   const next: Theme = theme === 'dark' ? 'light' : 'dark';
   return (
     <button
@@ -31,7 +47,6 @@ export function ThemeToggle() {
         } catch {
           /* storage unavailable */
         }
-        setTheme(next);
       }}
     >
       <span aria-hidden="true">{theme === 'dark' ? '☀' : '☾'}</span>

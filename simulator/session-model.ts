@@ -113,8 +113,7 @@ export function createSessionModel(options: SessionModelOptions): SessionModel {
           min: 0,
           max: MAX_SESSION_DURATION,
         });
-        // The registry's mapped type guarantees build() returns the event of this type.
-        const event = (generator as (typeof generators)[EventType]).build({ session: s, random, catalogue, timestamp, sessionDuration }) as ClickstreamEvent;
+        const event = generator.build({ session: s, random, catalogue, timestamp, sessionDuration });
         s.last = type;
         s.events += 1;
         if (s.ended) {

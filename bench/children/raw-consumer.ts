@@ -50,7 +50,8 @@ runMain(async () => {
     fromBeginning: true,
     partitionsConsumedConcurrently: cfg.WORKER_CONCURRENCY,
     sessionTimeoutMs: cfg.WORKER_SESSION_TIMEOUT_MS,
-    handleBatch: async ({ batch, resolveOffset, heartbeat }) => {
+    handleBatch: async (payload) => {
+      const { batch } = payload;
       if (firstBatchAtMs < 0) firstBatchAtMs = performance.now();
       batches++;
       for (const m of batch.messages) {
@@ -61,8 +62,8 @@ runMain(async () => {
         }
       }
       count += batch.messages.length;
-      if (batch.messages.length > 0) resolveOffset(batch.lastOffset());
-      await heartbeat();
+      if (batch.messages.length > 0) payload.resolveOffset(batch.lastOffset());
+      await payload.heartbeat();
       if (count >= env.BENCH_EXPECT) finished?.();
     },
   });

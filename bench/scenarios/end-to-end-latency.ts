@@ -16,7 +16,7 @@ import { Partitioners, type Message, type PartitionerArgs } from 'kafkajs';
 import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { commitNoticeSchema, COMMIT_CHANNEL } from '@/lib/contracts/commit-notice';
-import type { ClientToServerEvents, ServerToClientEvents } from '@/lib/contracts/socket-events';
+import type { ClientToServerEvents, ServerToClientEvents, SubscribeAck } from '@/lib/contracts/socket-events';
 import { spawnTs, stopChild, tail } from '@/tooling/process/children';
 import { simulatedClock } from '@/simulator/clock';
 import { createEventSequence } from '@/simulator/sequence';
@@ -28,6 +28,15 @@ import { round, summarize, type LatencySummary } from '@/bench/support/stats';
 import { sharedWebServer, type WebServer } from '@/bench/support/web';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/**
+ * Joins a room and waits for the server's answer. socket.io-client infers emitWithAck's result from
+ * the event's last parameter, which it cannot do when the ack is optional (as in `subscribe`): it
+ * says `any`, so the contract's SubscribeAck is asserted here.
+ */
+async function subscribe(socket: Client, room: string): Promise<SubscribeAck> {
+  return (await socket.timeout(10_000).emitWithAck('subscribe', room)) as SubscribeAck;
+}
 
 const USERS = 500;
 const ROOMS_PER_SOCKET = 8;
@@ -74,7 +83,7 @@ async function connectClients(web: WebServer, users: string[]): Promise<{ client
       socket.once('connect_error', (err) => reject(new Error(`Socket.IO: ${err.message}`)));
     });
     for (const u of users.slice(i, i + ROOMS_PER_SOCKET)) {
-      const ack = await socket.timeout(10_000).emitWithAck('subscribe', `user:${u}`);
+      const ack = await subscribe(socket, `user:${u}`);
       if (!ack.ok) throw new Error(`subscribe user:${u}: ${ack.error}`);
     }
   }

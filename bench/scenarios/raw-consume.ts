@@ -44,13 +44,14 @@ export async function measureRawConsume(ctx: BenchContext, prefilled: Prefilled)
   const pid = child.process.pid ?? 0;
   const memory = sampleMemory(pid, 100);
   const timeoutMs = Math.max(120_000, (prefilled.count / 2_000) * 1000);
-  const ok = await waitFor(async () => {
+  const finished = (): boolean => {
     if (fs.existsSync(resultFile)) {
       memory.stop();
       return true;
     }
     return child.process.exitCode !== null;
-  }, timeoutMs, 100);
+  };
+  const ok = await waitFor(() => Promise.resolve(finished()), timeoutMs, 100);
   const wallSeconds = (performance.now() - started) / 1000;
   const cpu1 = machineCpu();
   memory.stop();

@@ -43,7 +43,7 @@ export function validateEvent(value: unknown, options: DecodeOptions): DecodeRes
     const issue = parsed.error.issues[0];
     return { ok: false, reason: issue ? describe(issue) : 'event: is not valid' };
   }
-  const event = parsed.data as ClickstreamEvent;
+  const event = parsed.data;
   const eventTimeMs = parseTimestamp(event.timestamp) as number; // checked by the schema
   if (eventTimeMs > options.nowMs + options.maxFutureMs) {
     return { ok: false, reason: `timestamp: ${event.timestamp} is more than ${Math.round(options.maxFutureMs / 1000)} s ahead of the record's Kafka timestamp ${new Date(options.nowMs).toISOString()}` };

@@ -20,11 +20,23 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
  */
 const RETRIED = /coordinator is loading|coordinator is not available|rebalanc|leader is not available|not the leader|There is no leader|already exists|Topic creation errors|Connection error|ECONNREFUSED|Request is not valid given the current SASL state/i;
 
+/** kafkajs puts the error's message (a string) in `error`; an Error or other value is described too. */
+function errorText(error: unknown): string {
+  if (error === undefined || error === null) return '';
+  if (typeof error === 'string') return error;
+  if (error instanceof Error) return error.message;
+  try {
+    return JSON.stringify(error) ?? '';
+  } catch {
+    return '';
+  }
+}
+
 function pinoLogCreator() {
   const log = logger('kafkajs');
   return ({ level, log: entry }: LogEntry) => {
     const { message, ...rest } = entry;
-    const detail = `${message} ${String((rest as { error?: unknown }).error ?? '')}`;
+    const detail = `${message} ${errorText((rest as { error?: unknown }).error)}`;
     if (level === logLevel.ERROR && RETRIED.test(detail)) {
       log.warn(rest, message);
       return;

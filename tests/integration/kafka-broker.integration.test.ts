@@ -46,7 +46,7 @@ describe('the real Kafka broker', () => {
         seen.push(Number(message.value?.toString()));
       },
     });
-    await waitFor(async () => seen.length >= expected, 60_000);
+    await waitFor(() => Promise.resolve(seen.length >= expected), 60_000);
     return { seen, consumer };
   }
 

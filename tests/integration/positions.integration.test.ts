@@ -107,11 +107,12 @@ async function states(db: Database['db'], topic: string) {
 
 const sum = (xs: Iterable<bigint>) => Number([...xs].reduce((s, x) => s + x, 0n));
 
-/** Polls until `check` holds; fails naming what was awaited and what was last seen. */
-async function waitUntil(what: string, check: () => Promise<boolean | string>, timeoutMs = 60_000): Promise<void> {
-  let last: boolean | string = false;
-  const ok = await waitFor(async () => (last = await check()) === true, timeoutMs, 200);
-  if (!ok) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}${typeof last === 'string' ? ` (last seen: ${last})` : ''}`);
+/** Polls until `check` holds (true; a string says what it saw instead); fails naming what was awaited and what was last seen. */
+async function waitUntil(what: string, check: () => boolean | string | Promise<boolean | string>, timeoutMs = 60_000): Promise<void> {
+  // In an object, so that TypeScript does not narrow it to its initial value (the callback assigns it).
+  const seen: { last: boolean | string } = { last: false };
+  const ok = await waitFor(async () => (seen.last = await check()) === true, timeoutMs, 200);
+  if (!ok) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}${typeof seen.last === 'string' ? ` (last seen: ${seen.last})` : ''}`);
 }
 
 /** Waits until every partition's stored next offset is its log end and `processed` sums to `total`; fails at once past it. */
@@ -140,7 +141,7 @@ async function metricSamples(worker: Worker, name: string): Promise<{ labels: Re
   for (const line of text.split('\n')) {
     const m = /^(\w+)(?:\{([^}]*)\})? (\S+)$/.exec(line);
     if (!m || m[1] !== name) continue;
-    const labels = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
+    const labels = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((l): [string, string] => [l[1] ?? '', l[2] ?? '']));
     out.push({ labels, value: Number(m[3]) });
   }
   return out;
@@ -226,7 +227,7 @@ describe('stored positions', () => {
     }
 
     const worker = await startWorker(cfg, 'refusing');
-    await waitUntil('the worker refuses all 6 partitions', async () => worker.health().refused.length === 6 || JSON.stringify(worker.health()), 30_000);
+    await waitUntil('the worker refuses all 6 partitions', () => worker.health().refused.length === 6 || JSON.stringify(worker.health()), 30_000);
     const health = worker.health();
     expect(health.status).toBe('refusing');
     expect(health.refused.map((r) => r.partition).sort()).toEqual(PARTITIONS);
@@ -264,7 +265,7 @@ describe('stored positions', () => {
 
     // The same worker, still running, notices the reset on its own and counts the new incarnation.
     await waitUntilCountedToEnd(database.db, kafka, cfg.TOPIC_EVENTS, first.events.length + second.events.length);
-    await waitUntil('the worker is ok again', async () => worker.health().status === 'ok' || JSON.stringify(worker.health()));
+    await waitUntil('the worker is ok again', () => worker.health().status === 'ok' || JSON.stringify(worker.health()));
     expect(worker.health().refused).toEqual([]);
     expect((await metricSamples(worker, 'clickstream_worker_partition_refused')).map((s) => s.value)).toEqual(PARTITIONS.map(() => 0));
     expect([...(await states(database.db, cfg.TOPIC_EVENTS)).values()].map((r) => r.blockedReason)).toEqual(PARTITIONS.map(() => null));
@@ -283,7 +284,7 @@ describe('stored positions', () => {
     }
 
     let worker = await startWorker(cfg, 'refusing');
-    await waitUntil('the worker refuses all 6 partitions', async () => worker.health().refused.length === 6 || JSON.stringify(worker.health()), 30_000);
+    await waitUntil('the worker refuses all 6 partitions', () => worker.health().refused.length === 6 || JSON.stringify(worker.health()), 30_000);
     expect(worker.health().status).toBe('refusing');
     const rows = await states(database.db, cfg.TOPIC_EVENTS);
     const refusedMetric = await metricByPartition(worker, 'clickstream_worker_partition_refused');
@@ -332,7 +333,7 @@ describe('stored positions', () => {
     await produce(kafka, cfg.TOPIC_EVENTS, next(1_000).messages);
 
     const worker = await startWorker(cfg, 'refusing');
-    await waitUntil('the worker refuses all 6 partitions', async () => worker.health().refused.length === 6 || JSON.stringify(worker.health()), 30_000);
+    await waitUntil('the worker refuses all 6 partitions', () => worker.health().refused.length === 6 || JSON.stringify(worker.health()), 30_000);
     expect(worker.health().status).toBe('refusing');
     const rows = await states(database.db, cfg.TOPIC_EVENTS);
     for (const r of worker.health().refused) {
@@ -464,7 +465,7 @@ describe('stored positions', () => {
     // Groups A and B at the same time, both reading every partition, with events arriving in
     // bursts. B's commits are slowed down, so A runs ahead and B's batches keep being fenced.
     const a2 = await startWorker(cfg, 'group-a-again');
-    await waitUntil('group A has all 6 partitions again', async () => (a2.health().assignment[cfg.TOPIC_EVENTS]?.length ?? 0) === 6);
+    await waitUntil('group A has all 6 partitions again', () => (a2.health().assignment[cfg.TOPIC_EVENTS]?.length ?? 0) === 6);
     slowB.setDelay(250);
     for (let i = 0; i < 4; i++) {
       await send(15_000);

@@ -35,7 +35,7 @@ describe('migrations and the Prisma client on a fresh database', () => {
 
     const client = new pg.Client({ connectionString: freshUrl.toString() });
     await client.connect();
-    const rows = await client.query('SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name');
+    const rows = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }>('SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name');
     await client.end();
     expect(rows.rows.map((r) => [r.migration_name, r.checksum, r.applied_steps_count])).toEqual(expected.map((m) => [m.name, m.checksum, 1]));
     expect(rows.rows.every((r) => r.finished_at instanceof Date)).toBe(true);

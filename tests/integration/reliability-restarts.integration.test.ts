@@ -22,9 +22,15 @@ import { createEventSequence } from '@/simulator/sequence';
 import { createWorker } from '@/worker/worker';
 import { configFor, createTopics, differences, freshDatabase, groundTruth, pipelineEnv, produce, readDailyTotals, waitForCommitted } from '@/tests/support/pipeline';
 
-const cleanups: (() => Promise<void>)[] = [];
+const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.().catch(() => {});
+  while (cleanups.length > 0) {
+    try {
+      await cleanups.pop()?.();
+    } catch {
+      // One failed cleanup does not stop the others.
+    }
+  }
 });
 
 const dataRoot = () => path.resolve(config().DATA_DIR, `fault-${randomUUID().slice(0, 8)}`);
@@ -40,7 +46,7 @@ describe('faults survived, nothing lost', () => {
       if (over) throw new Error('the test is over (failed or timed out): not starting the broker again');
       return startBroker(broker);
     };
-    cleanups.push(async () => {
+    cleanups.push(() => {
       over = true;
       killBroker(dataDir);
       fs.rmSync(dataDir, { recursive: true, force: true });
@@ -65,7 +71,7 @@ describe('faults survived, nothing lost', () => {
     await startOurBroker();
     // Until sends have clearly resumed after the restart (a fixed wait was too short for the
     // simulator's reconnect on a loaded machine, and the run then sent too little to mean anything).
-    const resumed = await waitFor(async () => simulator.status().sent >= sentAtKill + 1000, 90_000, 250);
+    const resumed = await waitFor(() => Promise.resolve(simulator.status().sent >= sentAtKill + 1000), 90_000, 250);
     expect(resumed, `the simulator sent 1,000 more events after the broker came back (had ${sentAtKill}, now ${simulator.status().sent})`).toBe(true);
     const status = await simulator.stop();
     expect(status.sent).toBeGreaterThan(2000);

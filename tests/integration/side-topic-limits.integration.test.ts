@@ -144,7 +144,7 @@ describe('side topics and notices at their size limits', () => {
     // One commit for the whole chunk (not split up to make its notice fit), announced once, within
     // the limit, valid, with a user list that had to be cut and says so (listeners then refresh
     // every watched user).
-    expect(await waitFor(async () => payloads.length > 0, 10_000)).toBe(true);
+    expect(await waitFor(() => Promise.resolve(payloads.length > 0), 10_000)).toBe(true);
     expect(payloads).toHaveLength(1);
     const payload = payloads[0] as string;
     expect(Buffer.byteLength(payload)).toBeLessThanOrEqual(MAX_NOTICE_BYTES);

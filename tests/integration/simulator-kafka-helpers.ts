@@ -42,15 +42,16 @@ export async function readAll(kafka: Kafka, topic: string, expected: number, tim
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
-      eachBatch: async ({ batch }) => {
+      eachBatch: ({ batch }) => {
         for (const m of batch.messages) {
           const headers: Record<string, string> = {};
           for (const [k, v] of Object.entries(m.headers ?? {})) headers[k] = String(v);
           out.push({ partition: batch.partition, key: m.key?.toString() ?? null, value: m.value, headers });
         }
+        return Promise.resolve();
       },
     });
-    if (!(await waitFor(async () => out.length >= expected, timeoutMs))) {
+    if (!(await waitFor(() => Promise.resolve(out.length >= expected), timeoutMs))) {
       throw new Error(`read ${out.length} of ${expected} messages from ${topic}`);
     }
     return out;

@@ -32,7 +32,7 @@ describe('the simulator against the real broker', () => {
     // Start while running is a no-op that reports the run in progress.
     expect(await sim.start({ rate: 9999, seed: 8 })).toMatchObject({ running: true, rate: 200, seed: 7, startedAt: started.startedAt });
 
-    expect(await waitFor(async () => sim.status().sent >= 100, 30_000, 50)).toBe(true);
+    expect(await waitFor(() => Promise.resolve(sim.status().sent >= 100), 30_000, 50)).toBe(true);
     const slow0 = sim.status().sent;
     await sleep(2000);
     const slow = sim.status().sent - slow0;
@@ -77,7 +77,7 @@ describe('the simulator against the real broker', () => {
     const before = await countMessages(kafka, topic);
     const restarted = await sim.start({ rate: 500, seed: 9 });
     expect(restarted).toMatchObject({ running: true, seed: 9, sent: 0, failed: 0, users: 50 });
-    expect(await waitFor(async () => sim.status().sent >= 50, 30_000, 50)).toBe(true);
+    expect(await waitFor(() => Promise.resolve(sim.status().sent >= 50), 30_000, 50)).toBe(true);
     const done = await sim.stop();
     expect(await countMessages(kafka, topic)).toBe(before + done.sent);
   });

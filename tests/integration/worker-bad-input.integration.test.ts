@@ -67,7 +67,7 @@ describe('the worker under hostile Kafka input', () => {
       const key = e.userId;
       if (shape.kind === 'bytes') return { key, value: Buffer.from(shape.bytes) };
       if (shape.kind === 'truncate') return { key, value: JSON.stringify(e).slice(0, shape.at) };
-      const mutated = shape.mutate({ ...e } as Record<string, unknown>);
+      const mutated = shape.mutate({ ...e });
       return { key, value: JSON.stringify(mutated) ?? 'undefined' };
     });
     await produce(kafka, cfg.TOPIC_EVENTS, messages, 5000);

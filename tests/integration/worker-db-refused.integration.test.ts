@@ -209,7 +209,7 @@ describe('worker and a database that refuses', () => {
     await produce(p.kafka, p.cfg.TOPIC_EVENTS, during.map((e) => ({ key: e.userId, value: JSON.stringify(e) })));
 
     // The commit keeps failing: after a few attempts health says so, with the database's error.
-    const retrying = await waitFor(async () => worker.health().status === 'retrying', 30_000, 100);
+    const retrying = await waitFor(() => Promise.resolve(worker.health().status === 'retrying'), 30_000, 100);
     expect(retrying, `health: ${JSON.stringify(worker.health())}`).toBe(true);
     const health = worker.health();
     expect(health.retrying).toMatchObject({ what: 'committing batch' });
@@ -232,7 +232,7 @@ describe('worker and a database that refuses', () => {
     expect(await tableSums(p.db)).toEqual({ days: all.length, minutes: all.length, global: all.length });
     expect(await partitionState(p.db, p.cfg)).toEqual([{ partition: 0, nextOffset: all.length, processed: all.length, invalid: 0, late: 0 }]);
     expect(await messageCount(p.kafka, p.cfg.TOPIC_DLQ)).toBe(0);
-    expect(await waitFor(async () => worker.health().status === 'ok', 10_000, 100)).toBe(true);
+    expect(await waitFor(() => Promise.resolve(worker.health().status === 'ok'), 10_000, 100)).toBe(true);
     expect(worker.health().retrying).toBeNull();
   });
 });

@@ -109,7 +109,7 @@ describe('worker faults', () => {
     cleanups.push(() => a.stop(), () => b.stop());
 
     const mine = (w: typeof a) => w.health().assignment[cfg.TOPIC_EVENTS] ?? [];
-    const split = await waitFor(async () => mine(a).length > 0 && mine(b).length > 0 && mine(a).length + mine(b).length === 6, 60_000);
+    const split = await waitFor(() => Promise.resolve(mine(a).length > 0 && mine(b).length > 0 && mine(a).length + mine(b).length === 6), 60_000);
     expect(split).toBe(true);
     expect([...mine(a), ...mine(b)].sort()).toEqual([0, 1, 2, 3, 4, 5]);
 

@@ -116,7 +116,7 @@ describe('worker pipeline', () => {
 
     const late = await readTopic(p.kafka, p.cfg.TOPIC_LATE, 2);
     expect(late).toHaveLength(2);
-    expect(late.map((m) => JSON.parse(m.value?.toString() ?? '{}').timestamp).sort()).toEqual(['2026-01-10T12:05:00Z', '2026-01-10T12:08:59Z']);
+    expect(late.map((m) => (JSON.parse(m.value?.toString() ?? '{}') as ClickstreamEvent).timestamp).sort()).toEqual(['2026-01-10T12:05:00Z', '2026-01-10T12:08:59Z']);
     for (const m of late) {
       expect(m.headers['x-reason']).toMatch(/^late: window ending .* is at or before the watermark 2026-01-10T12:19:55.000Z/);
       expect(m.headers['x-source-topic']).toBe(p.cfg.TOPIC_EVENTS);

@@ -163,7 +163,7 @@ describe('worker replay', () => {
     });
     await first.start();
     // The dead-letter sends are awaited before the commit: once it is attempted, they are on the topic.
-    expect(await waitFor(async () => dying.attempted.size === 1, 60_000, 100), 'the first worker reaches its commit').toBe(true);
+    expect(await waitFor(() => Promise.resolve(dying.attempted.size === 1), 60_000, 100), 'the first worker reaches its commit').toBe(true);
     const stopping = first.stop();
     await new Promise((resolve) => setImmediate(resolve));
     dying.kill();

@@ -77,7 +77,7 @@ beforeAll(async () => {
   database = await freshDatabase();
 });
 
-afterEach(async () => {
+afterEach(() => {
   for (const w of workers.splice(0)) {
     if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL');
   }
@@ -86,7 +86,7 @@ afterEach(async () => {
 afterAll(async () => {
   try {
     const pid = killBroker(dataDir);
-    if (pid !== undefined) await waitFor(async () => !isAlive(pid), 10_000, 50);
+    if (pid !== undefined) await waitFor(() => Promise.resolve(!isAlive(pid)), 10_000, 50);
     fs.rmSync(dataDir, { recursive: true, force: true });
   } finally {
     await database?.drop();
@@ -127,7 +127,7 @@ describe('a worker and SIGTERM', () => {
 
     const pid = killBroker(dataDir);
     expect(pid).toBeDefined();
-    expect(await waitFor(async () => !isAlive(pid ?? 0), 10_000, 50)).toBe(true);
+    expect(await waitFor(() => Promise.resolve(!isAlive(pid ?? 0)), 10_000, 50)).toBe(true);
     // Let the worker notice: its fetches fail and kafkajs starts retrying.
     await sleep(3_000);
     expect(w.child.exitCode, w.output()).toBeNull();
@@ -144,7 +144,7 @@ describe('a worker and SIGTERM', () => {
     const env = pipelineEnv(database?.url ?? '', { KAFKA_BROKERS: NOTHING_LISTENS });
     const w = startWorker(env);
     // It is waiting for Kafka (and says so) when the signal comes.
-    expect(await waitFor(async () => /waiting for Kafka at 127\.0\.0\.1:19394/.test(w.output()), 30_000, 100), w.output()).toBe(true);
+    expect(await waitFor(() => Promise.resolve(/waiting for Kafka at 127\.0\.0\.1:19394/.test(w.output())), 30_000, 100), w.output()).toBe(true);
     await sleep(2_500);
     expect(w.child.exitCode, w.output()).toBeNull();
 

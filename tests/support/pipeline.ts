@@ -222,12 +222,13 @@ export async function readTopic(kafka: Kafka, topic: string, count: number, time
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({
-    eachMessage: async ({ message, partition }) => {
+    eachMessage: ({ message, partition }) => {
       const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, v?.toString() ?? '']));
       got.push({ value: message.value, headers, partition, offset: message.offset });
+      return Promise.resolve();
     },
   });
-  await waitFor(async () => got.length >= count, timeoutMs);
+  await waitFor(() => Promise.resolve(got.length >= count), timeoutMs);
   await consumer.disconnect();
   return got;
 }

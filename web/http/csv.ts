@@ -23,10 +23,12 @@ export function csvHeaders(filename: string): HeadersInit {
   };
 }
 
-/** Streams CSV lines from an async source of row batches. */
-export function csvStream(header: readonly string[], batches: AsyncIterable<readonly (readonly Cell[])[]>): ReadableStream<Uint8Array> {
+type Batch = readonly (readonly Cell[])[];
+
+/** Streams CSV lines from a source of row batches: async (read page by page) or already in memory. */
+export function csvStream(header: readonly string[], batches: AsyncIterable<Batch> | Iterable<Batch>): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
-  const iterator = batches[Symbol.asyncIterator]();
+  const iterator: AsyncIterator<Batch> | Iterator<Batch> = Symbol.asyncIterator in batches ? batches[Symbol.asyncIterator]() : batches[Symbol.iterator]();
   let headerSent = false;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {

@@ -16,7 +16,8 @@ function isConnectionProblem(err: unknown): boolean {
   return typeof message === 'string' && /connect|connection|timeout|terminat/i.test(message);
 }
 
-export function withErrors<A extends unknown[]>(name: string, handler: (...args: A) => Promise<Response>): (...args: A) => Promise<Response> {
+/** `handler` may answer synchronously; a throw from it is caught the same way as a rejection. */
+export function withErrors<A extends unknown[]>(name: string, handler: (...args: A) => Response | Promise<Response>): (...args: A) => Promise<Response> {
   return async (...args: A) => {
     try {
       return await handler(...args);

@@ -84,7 +84,8 @@ export function startEventRelay(o: EventRelayOptions): EventRelay {
       await c.subscribe({ topic: o.cfg.TOPIC_EVENTS, fromBeginning: false });
       await c.run({
         autoCommit: false,
-        eachBatch: async ({ batch, heartbeat }) => {
+        eachBatch: async (payload) => {
+          const { batch } = payload;
           const now = Date.now();
           for (const m of batch.messages) {
             const event = toRecentEvent(m.value, batch.partition, m.offset, now, o.cfg.MAX_FUTURE_MS);
@@ -92,7 +93,7 @@ export function startEventRelay(o: EventRelayOptions): EventRelay {
             o.recent.add(event);
             if (o.watched(event.userId)) o.emit(event);
           }
-          await heartbeat();
+          await payload.heartbeat();
         },
       });
       o.log.info({ topic: o.cfg.TOPIC_EVENTS }, 'relaying live events');

@@ -30,7 +30,14 @@ describe('coalescer', () => {
     vi.useFakeTimers();
     try {
       let flushes = 0;
-      const c = createCoalescer(async () => void flushes++, 500, () => undefined);
+      const c = createCoalescer(
+        () => {
+          flushes++;
+          return Promise.resolve();
+        },
+        500,
+        () => undefined,
+      );
       c.request();
       await vi.advanceTimersByTimeAsync(1);
       expect(flushes).toBe(1);
@@ -85,10 +92,10 @@ describe('simulation controller', () => {
         Object.assign(s, { running: true, rate: o?.rate ?? s.rate, users: o?.users ?? s.users });
         return { ...s };
       },
-      async stop() {
+      stop() {
         calls.push('stop');
         s.running = false;
-        return { ...s };
+        return Promise.resolve({ ...s });
       },
       setRate(rate) {
         calls.push('setRate');

@@ -3,7 +3,7 @@ import { jsonError } from '@/web/http/errors';
 
 export const dynamic = 'force-dynamic';
 
-const notFound = async (): Promise<Response> => jsonError(404, 'not_found', 'no such API endpoint');
+const notFound = (): Response => jsonError(404, 'not_found', 'no such API endpoint');
 
 export const GET = notFound;
 export const POST = notFound;

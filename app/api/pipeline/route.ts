@@ -9,8 +9,13 @@ export const dynamic = 'force-dynamic';
 export const GET = withErrors('pipeline', async () => {
   const rt = runtimeOr503();
   if (!rt.ok) return rt.response;
-  const { cfg, simulation, offsets, lastNotice } = rt.runtime;
-  const status = await pipelineStatus({ cfg, simulatorStatus: () => simulation.status(), offsets, lastNotice });
+  const { runtime } = rt;
+  const status = await pipelineStatus({
+    cfg: runtime.cfg,
+    simulatorStatus: () => runtime.simulation.status(),
+    offsets: runtime.offsets,
+    lastNotice: () => runtime.lastNotice(),
+  });
   return Response.json(status, { headers: { 'Cache-Control': 'no-store' } });
 });
 

@@ -13,7 +13,7 @@ import { simulationBodySchema } from '@/web/http/simulation-params';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = withErrors('simulation', async () => {
+export const GET = withErrors('simulation', () => {
   const rt = runtimeOr503();
   if (!rt.ok) return rt.response;
   return Response.json(rt.runtime.simulation.status(), { headers: { 'Cache-Control': 'no-store' } });

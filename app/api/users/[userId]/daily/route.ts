@@ -26,10 +26,7 @@ export const GET = withErrors('user-daily', async (request: Request, ctx: { para
   if (format === 'csv') {
     const header = ['day', 'eventCount', 'timeSpentSeconds', 'mostCommonEvent', 'clicks', 'pageViews', 'ctr', ...EVENT_TYPES];
     const rows = days.map((d) => [d.day, d.eventCount, d.timeSpentSeconds, d.mostCommonEvent, d.clicks, d.pageViews, d.ctr, ...EVENT_TYPES.map((t) => d.eventCounts[t] ?? 0)]);
-    const batches = (async function* () {
-      yield rows;
-    })();
-    return new Response(csvStream(header, batches), { headers: csvHeaders(`${userId}_daily_${range.from}_${range.to}.csv`) });
+    return new Response(csvStream(header, [rows]), { headers: csvHeaders(`${userId}_daily_${range.from}_${range.to}.csv`) });
   }
   return Response.json(days, { headers: { 'Cache-Control': 'no-store' } });
 });
