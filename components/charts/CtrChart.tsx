@@ -1,5 +1,5 @@
 'use client';
-/** CTR per day (clicks ÷ page views); days without page views have no point. */
+/** CTR per day (lib/metrics/click-through-rate.ts); days without CTR (no page views) have no point. */
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatPercent } from '@/components/format';
 import { axisProps, gridProps, legendProps, tooltipProps } from './chart-theme';

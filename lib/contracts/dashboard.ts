@@ -2,11 +2,13 @@
  * The data the web server sends to browsers (page props, JSON API, Socket.IO pushes): plain types,
  * shared by the queries that build them and the client components that draw them.
  */
+import type { ClickThroughRate } from '@/lib/metrics/click-through-rate';
+import type { UserMetrics } from '@/lib/metrics/user-metrics';
 
 export interface OverviewKpis {
   eventsPerSecond: number;
   activeUsers5m: number;
-  today: { day: string; events: number; timeSpentSeconds: number; users: number; clicks: number; pageViews: number; ctr: number | null };
+  today: { day: string; events: number; timeSpentSeconds: number; users: number; clicks: number; pageViews: number; ctr: ClickThroughRate };
 }
 
 export interface MinuteBucket {
@@ -31,15 +33,9 @@ export interface OverviewSnapshot {
   distribution: Record<string, number>;
 }
 
-export interface UserDay {
+/** A user's metrics for one UTC day (defined in lib/metrics/user-metrics.ts). */
+export interface UserDay extends UserMetrics {
   day: string;
-  eventCount: number;
-  timeSpentSeconds: number;
-  eventCounts: Record<string, number>;
-  mostCommonEvent: string | null;
-  clicks: number;
-  pageViews: number;
-  ctr: number | null;
 }
 
 export interface MinutePoint {

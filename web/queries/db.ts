@@ -6,6 +6,3 @@ export { Prisma } from '@/lib/db/generated/client';
 export function prefixPattern(prefix: string): string {
   return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
-
-/** The derived metrics, defined once for the worker and the queries. */
-export { clickThroughRate as ctrOf, mostCommonEvent as mostCommonOf } from '@/lib/metrics';

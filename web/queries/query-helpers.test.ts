@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ctrOf, mostCommonOf, prefixPattern } from './db';
+import { prefixPattern } from './db';
 import { addDays, daysInRange, isValidDay } from '@/lib/days';
 import { decodeCursor, encodeCursor } from '@/web/queries/users/users-cursor';
 
 describe('query helpers', () => {
   it('escapes LIKE wildcards in a prefix', () => {
     expect(prefixPattern('user_1%')).toBe('user\\_1\\%%');
-  });
-  it('derives CTR and the most common event (ties: name first ascending)', () => {
-    expect(ctrOf(1, 4)).toBe(0.25);
-    expect(ctrOf(3, 0)).toBeNull();
-    expect(mostCommonOf({ search: 3, click: 3, pageView: 1 })).toBe('click');
-    expect(mostCommonOf({ pageView: 2, addToCart: 1 })).toBe('pageView');
-    expect(mostCommonOf({})).toBeNull();
   });
   it('does UTC day arithmetic', () => {
     expect(isValidDay('2024-02-29')).toBe(true);

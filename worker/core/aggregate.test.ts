@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addEvent, clickThroughRate, createAggregate, extractDailyMetrics, mergeAggregates, mostCommonEvent } from './aggregate';
+import { addEvent, createAggregate, extractDailyMetrics, mergeAggregates } from './aggregate';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -36,17 +36,6 @@ describe('aggregation', () => {
       ['2023-09-26', 1, '2023-09-26T00:00:00.000Z', '2023-09-26T00:00:00.000Z'],
     ]);
     expect(days[0]?.ctr).toBeNull();
-  });
-
-  it('breaks mostCommonEvent ties by name, ascending', () => {
-    expect(mostCommonEvent({ search: 2, click: 2, pageView: 1 })).toBe('click');
-    expect(mostCommonEvent({ pageView: 3, click: 2 })).toBe('pageView');
-    expect(mostCommonEvent({})).toBeNull();
-  });
-
-  it('computes ctr as clicks per page view', () => {
-    expect(clickThroughRate(1, 4)).toBe(0.25);
-    expect(clickThroughRate(3, 0)).toBeNull();
   });
 
   it('merges without changing its inputs', () => {

@@ -1,41 +1,68 @@
 /**
- * Aggregation as four functions, as in Beam's CombineFn: create an accumulator, add an event,
- * merge two accumulators, extract the metrics. Merge is what makes batching and scale-out safe:
- * any split of a stream gives the same totals. Accumulators hold increments for one batch; the
- * sink adds them to the stored rows.
+ * The worker's three aggregates, each a combiner of lib/metrics keyed as its table is keyed: per
+ * user and UTC day (user_daily and user_daily_event), per user and window (user_minute), per window
+ * and event type (global_minute). An Aggregate holds one batch's increments; the sink merges them
+ * into the stored rows with the same merges in SQL (lib/metrics/sql.ts). Merge is what makes
+ * batching and scale-out safe: any split of a stream gives the same totals.
  */
-import { clickThroughRate, mostCommonEvent } from '@/lib/metrics';
+import type { UserDay } from '@/lib/contracts/dashboard';
+import type { Combiner, MetricEvent } from '@/lib/metrics/combiner';
+import { eventCount, type EventCountAcc } from '@/lib/metrics/event-count';
+import { eventSpan, type EventSpan, type EventSpanAcc } from '@/lib/metrics/event-span';
+import { timeSpent, type TimeSpentAcc } from '@/lib/metrics/time-spent';
+import { userMetrics, type UserMetrics, type UserMetricsAcc } from '@/lib/metrics/user-metrics';
 import { utcDay, windowStart } from './windows';
 
-export { clickThroughRate, mostCommonEvent };
-
-/** The fields of an event that the metrics use. */
-export interface CoreEvent {
+/** The fields of an event that the aggregates use. */
+export interface CoreEvent extends MetricEvent {
   userId: string;
-  eventType: string;
-  /** Event time in epoch milliseconds, UTC. */
-  eventTimeMs: number;
-  /** Whole seconds spent on this event's page or action. */
-  sessionDuration: number;
 }
 
-export interface UserDayAcc {
+/** Field by field: object spread is slow on this hot path (a new accumulator per user, day and window). */
+function withSpan(m: UserMetricsAcc, s: EventSpanAcc): UserMetricsAcc & EventSpanAcc {
+  return { eventCount: m.eventCount, timeSpentSeconds: m.timeSpentSeconds, clicks: m.clicks, pageViews: m.pageViews, eventCounts: m.eventCounts, firstEventMs: s.firstEventMs, lastEventMs: s.lastEventMs };
+}
+
+/** Per user and UTC day: the user's metrics and the first and last event. */
+const userDay: Combiner<UserMetricsAcc & EventSpanAcc, UserMetrics & EventSpan> = {
+  create: () => withSpan(userMetrics.create(), eventSpan.create()),
+  add: (acc, e) => {
+    userMetrics.add(acc, e);
+    eventSpan.add(acc, e);
+  },
+  merge: (a, b) => withSpan(userMetrics.merge(a, b), eventSpan.merge(a, b)),
+  extract: (acc) => ({ ...userMetrics.extract(acc), ...eventSpan.extract(acc) }),
+};
+
+/** Per user and window: events and time spent. */
+const userMinute: Combiner<EventCountAcc & TimeSpentAcc, { eventCount: number; timeSpentSeconds: number }> = {
+  create: () => ({ eventCount: eventCount.create().eventCount, timeSpentSeconds: timeSpent.create().timeSpentSeconds }),
+  add: (acc, e) => {
+    eventCount.add(acc, e);
+    timeSpent.add(acc, e);
+  },
+  merge: (a, b) => ({ eventCount: eventCount.merge(a, b).eventCount, timeSpentSeconds: timeSpent.merge(a, b).timeSpentSeconds }),
+  extract: (acc) => ({ eventCount: eventCount.extract(acc), timeSpentSeconds: timeSpent.extract(acc) }),
+};
+
+/** Per window and event type: the events of that type (global_minute's `count`). */
+const globalMinute: Combiner<{ count: number }, number> = {
+  create: () => ({ count: 0 }),
+  add: (acc) => {
+    acc.count += 1;
+  },
+  merge: (a, b) => ({ count: a.count + b.count }),
+  extract: (acc) => acc.count,
+};
+
+export interface UserDayAcc extends UserMetricsAcc, EventSpanAcc {
   userId: string;
   day: string;
-  eventCount: number;
-  timeSpentSeconds: number;
-  clicks: number;
-  pageViews: number;
-  firstEventMs: number;
-  lastEventMs: number;
-  eventCounts: Record<string, number>;
 }
 
-export interface UserWindowAcc {
+export interface UserWindowAcc extends EventCountAcc, TimeSpentAcc {
   userId: string;
   windowStartMs: number;
-  eventCount: number;
-  timeSpentSeconds: number;
 }
 
 export interface GlobalWindowAcc {
@@ -63,99 +90,46 @@ export function addEvent(agg: Aggregate, e: CoreEvent, windowSizeMs: number): vo
   const dayKey = e.userId + SEP + day;
   let d = agg.userDays.get(dayKey);
   if (!d) {
-    d = { userId: e.userId, day, eventCount: 0, timeSpentSeconds: 0, clicks: 0, pageViews: 0, firstEventMs: e.eventTimeMs, lastEventMs: e.eventTimeMs, eventCounts: {} };
+    d = { userId: e.userId, day, ...userDay.create() };
     agg.userDays.set(dayKey, d);
   }
-  d.eventCount += 1;
-  d.timeSpentSeconds += e.sessionDuration;
-  if (e.eventType === 'click') d.clicks += 1;
-  if (e.eventType === 'pageView') d.pageViews += 1;
-  d.firstEventMs = Math.min(d.firstEventMs, e.eventTimeMs);
-  d.lastEventMs = Math.max(d.lastEventMs, e.eventTimeMs);
-  d.eventCounts[e.eventType] = (d.eventCounts[e.eventType] ?? 0) + 1;
+  userDay.add(d, e);
 
   const start = windowStart(e.eventTimeMs, windowSizeMs);
   const winKey = e.userId + SEP + start;
   let w = agg.userWindows.get(winKey);
   if (!w) {
-    w = { userId: e.userId, windowStartMs: start, eventCount: 0, timeSpentSeconds: 0 };
+    w = { userId: e.userId, windowStartMs: start, ...userMinute.create() };
     agg.userWindows.set(winKey, w);
   }
-  w.eventCount += 1;
-  w.timeSpentSeconds += e.sessionDuration;
+  userMinute.add(w, e);
 
   const globalKey = start + SEP + e.eventType;
-  const g = agg.globalWindows.get(globalKey);
-  if (g) g.count += 1;
-  else agg.globalWindows.set(globalKey, { windowStartMs: start, eventType: e.eventType, count: 1 });
+  let g = agg.globalWindows.get(globalKey);
+  if (!g) {
+    g = { windowStartMs: start, eventType: e.eventType, ...globalMinute.create() };
+    agg.globalWindows.set(globalKey, g);
+  }
+  globalMinute.add(g, e);
 }
 
-function mergeCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
-  const out = { ...a };
-  for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + v;
-  return out;
+/** `from`'s accumulators merged into `into` (new objects; `from`'s are left unchanged), keeping their keys. */
+function mergeInto<T extends A, A extends object>(into: Map<string, T>, from: Map<string, T>, c: Combiner<A, unknown>): void {
+  for (const [key, acc] of from) into.set(key, { ...acc, ...c.merge(into.get(key) ?? c.create(), acc) });
 }
 
 /** A new accumulator holding both inputs' increments; the inputs are left unchanged. */
 export function mergeAggregates(a: Aggregate, b: Aggregate): Aggregate {
   const out = createAggregate();
   for (const src of [a, b]) {
-    for (const [k, d] of src.userDays) {
-      const prev = out.userDays.get(k);
-      out.userDays.set(
-        k,
-        prev
-          ? {
-              ...prev,
-              eventCount: prev.eventCount + d.eventCount,
-              timeSpentSeconds: prev.timeSpentSeconds + d.timeSpentSeconds,
-              clicks: prev.clicks + d.clicks,
-              pageViews: prev.pageViews + d.pageViews,
-              firstEventMs: Math.min(prev.firstEventMs, d.firstEventMs),
-              lastEventMs: Math.max(prev.lastEventMs, d.lastEventMs),
-              eventCounts: mergeCounts(prev.eventCounts, d.eventCounts),
-            }
-          : { ...d, eventCounts: { ...d.eventCounts } },
-      );
-    }
-    for (const [k, w] of src.userWindows) {
-      const prev = out.userWindows.get(k);
-      out.userWindows.set(k, prev ? { ...prev, eventCount: prev.eventCount + w.eventCount, timeSpentSeconds: prev.timeSpentSeconds + w.timeSpentSeconds } : { ...w });
-    }
-    for (const [k, g] of src.globalWindows) {
-      const prev = out.globalWindows.get(k);
-      out.globalWindows.set(k, prev ? { ...prev, count: prev.count + g.count } : { ...g });
-    }
+    mergeInto(out.userDays, src.userDays, userDay);
+    mergeInto(out.userWindows, src.userWindows, userMinute);
+    mergeInto(out.globalWindows, src.globalWindows, globalMinute);
   }
   return out;
 }
 
-export interface DailyMetrics {
-  userId: string;
-  day: string;
-  eventCount: number;
-  timeSpentSeconds: number;
-  eventCounts: Record<string, number>;
-  mostCommonEvent: string | null;
-  clicks: number;
-  pageViews: number;
-  ctr: number | null;
-  firstEventAt: string;
-  lastEventAt: string;
-}
-
-export function extractDailyMetrics(d: UserDayAcc): DailyMetrics {
-  return {
-    userId: d.userId,
-    day: d.day,
-    eventCount: d.eventCount,
-    timeSpentSeconds: d.timeSpentSeconds,
-    eventCounts: { ...d.eventCounts },
-    mostCommonEvent: mostCommonEvent(d.eventCounts),
-    clicks: d.clicks,
-    pageViews: d.pageViews,
-    ctr: clickThroughRate(d.clicks, d.pageViews),
-    firstEventAt: new Date(d.firstEventMs).toISOString(),
-    lastEventAt: new Date(d.lastEventMs).toISOString(),
-  };
+/** A user's day as extracted: the dashboard's day (UserDay) with its user and first and last event. */
+export function extractDailyMetrics(d: UserDayAcc): UserDay & EventSpan & { userId: string } {
+  return { userId: d.userId, day: d.day, ...userDay.extract(d) };
 }

@@ -2,12 +2,14 @@
  * The PostgreSQL sink, through Prisma. One transaction per batch:
  *   1. move partition_state's next_offset and watermark, fenced on the offset the batch started
  *      from (this also takes the row lock, so two writers of one partition serialise);
- *   2. one set-based INSERT ... SELECT FROM unnest(...) ON CONFLICT DO UPDATE per table;
+ *   2. one set-based INSERT ... SELECT FROM unnest(...) ON CONFLICT DO UPDATE per table, merging
+ *      with the combiners' merges in SQL (lib/metrics/sql.ts);
  *   3. NOTIFY the commit, which PostgreSQL delivers only if the transaction commits.
  * Rows are inserted in key order so concurrent batches lock shared rows (global_minute) in the
  * same order and cannot deadlock each other.
  */
 import type { Aggregate } from '@/worker/core/aggregate';
+import { globalMinuteMergeSql, userDailyEventMergeSql, userDailyMergeSql, userMinuteMergeSql } from '@/lib/metrics/sql';
 import { boundNotice, COMMIT_CHANNEL, type CommitNotice } from '@/lib/contracts/commit-notice';
 import type { Db } from '@/lib/db/prisma';
 import type { StoredPosition } from '@/worker/core/positions';
@@ -98,21 +100,14 @@ async function upsertAggregate(tx: Tx, agg: Aggregate): Promise<void> {
                   ${days.map((d) => d.timeSpentSeconds)}::bigint[], ${days.map((d) => d.clicks)}::int[], ${days.map((d) => d.pageViews)}::int[],
                   ${days.map((d) => iso(d.firstEventMs))}::timestamptz[], ${days.map((d) => iso(d.lastEventMs))}::timestamptz[])
            AS x(u, d, c, t, cl, pv, f, l)
-      ON CONFLICT (user_id, day) DO UPDATE SET
-        event_count = user_daily.event_count + EXCLUDED.event_count,
-        time_spent_seconds = user_daily.time_spent_seconds + EXCLUDED.time_spent_seconds,
-        clicks = user_daily.clicks + EXCLUDED.clicks,
-        page_views = user_daily.page_views + EXCLUDED.page_views,
-        first_event_at = LEAST(user_daily.first_event_at, EXCLUDED.first_event_at),
-        last_event_at = GREATEST(user_daily.last_event_at, EXCLUDED.last_event_at),
-        updated_at = now()`;
+      ON CONFLICT (user_id, day) DO UPDATE SET ${userDailyMergeSql}, updated_at = now()`;
 
     const types = days.flatMap((d) => Object.entries(d.eventCounts).sort(([a], [b]) => (a < b ? -1 : 1)).map(([eventType, count]) => ({ userId: d.userId, day: d.day, eventType, count })));
     await tx.$executeRaw`
       INSERT INTO user_daily_event (user_id, day, event_type, count)
       SELECT u, d, e, c
       FROM unnest(${types.map((t) => t.userId)}::text[], ${types.map((t) => t.day)}::date[], ${types.map((t) => t.eventType)}::text[], ${types.map((t) => t.count)}::int[]) AS x(u, d, e, c)
-      ON CONFLICT (user_id, day, event_type) DO UPDATE SET count = user_daily_event.count + EXCLUDED.count`;
+      ON CONFLICT (user_id, day, event_type) DO UPDATE SET ${userDailyEventMergeSql}`;
   }
 
   const windows = [...agg.userWindows.values()].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.windowStartMs - b.windowStartMs));
@@ -121,9 +116,7 @@ async function upsertAggregate(tx: Tx, agg: Aggregate): Promise<void> {
       INSERT INTO user_minute (user_id, window_start, event_count, time_spent_seconds)
       SELECT u, w, c, t
       FROM unnest(${windows.map((w) => w.userId)}::text[], ${windows.map((w) => iso(w.windowStartMs))}::timestamptz[], ${windows.map((w) => w.eventCount)}::int[], ${windows.map((w) => w.timeSpentSeconds)}::bigint[]) AS x(u, w, c, t)
-      ON CONFLICT (user_id, window_start) DO UPDATE SET
-        event_count = user_minute.event_count + EXCLUDED.event_count,
-        time_spent_seconds = user_minute.time_spent_seconds + EXCLUDED.time_spent_seconds`;
+      ON CONFLICT (user_id, window_start) DO UPDATE SET ${userMinuteMergeSql}`;
   }
 
   const global = [...agg.globalWindows.values()].sort((a, b) => a.windowStartMs - b.windowStartMs || (a.eventType < b.eventType ? -1 : 1));
@@ -132,7 +125,7 @@ async function upsertAggregate(tx: Tx, agg: Aggregate): Promise<void> {
       INSERT INTO global_minute (window_start, event_type, count)
       SELECT w, e, c
       FROM unnest(${global.map((g) => iso(g.windowStartMs))}::timestamptz[], ${global.map((g) => g.eventType)}::text[], ${global.map((g) => g.count)}::int[]) AS x(w, e, c)
-      ON CONFLICT (window_start, event_type) DO UPDATE SET count = global_minute.count + EXCLUDED.count`;
+      ON CONFLICT (window_start, event_type) DO UPDATE SET ${globalMinuteMergeSql}`;
   }
 }
 

@@ -14,6 +14,8 @@ import { Kpi } from '@/components/Kpi';
 import { useLiveEvent } from '@/components/live/socket';
 import type { DayRange } from '@/lib/days';
 import type { RecentEvent, UserDay, UserLiveSnapshot } from '@/lib/contracts/dashboard';
+import { clickThroughRateFormula } from '@/lib/metrics/click-through-rate';
+import { userMetrics } from '@/lib/metrics/user-metrics';
 
 interface Props {
   userId: string;
@@ -30,12 +32,6 @@ function eachDay(from: string, to: string): string[] {
   const out: string[] = [];
   for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10));
   return out;
-}
-
-function mostCommon(counts: Record<string, number>): string | null {
-  let best: string | null = null;
-  for (const [t, n] of Object.entries(counts)) if (n > 0 && (best === null || n > (counts[best] ?? 0) || (n === counts[best] && t < best))) best = t;
-  return best;
 }
 
 export function UserLive({ userId, range, initialDays, initialLive, initialRecent, eventTypes }: Props) {
@@ -58,29 +54,16 @@ export function UserLive({ userId, range, initialDays, initialLive, initialRecen
   });
 
   const allDays = useMemo(() => eachDay(range.from, range.to), [range.from, range.to]);
-  const totals = useMemo(() => {
-    const counts: Record<string, number> = {};
-    let events = 0;
-    let time = 0;
-    let clicks = 0;
-    let pageViews = 0;
-    for (const d of days) {
-      events += d.eventCount;
-      time += d.timeSpentSeconds;
-      clicks += d.clicks;
-      pageViews += d.pageViews;
-      for (const [t, n] of Object.entries(d.eventCounts)) counts[t] = (counts[t] ?? 0) + n;
-    }
-    return { counts, events, time, ctr: pageViews > 0 ? clicks / pageViews : null, common: mostCommon(counts) };
-  }, [days]);
+  // The range's totals: the days merged (each day is an accumulator of userMetrics), then extracted.
+  const totals = useMemo(() => userMetrics.extract(days.reduce((acc, d) => userMetrics.merge(acc, d), userMetrics.create())), [days]);
 
   return (
     <>
       <section className="kpis" aria-label={`Totals from ${range.from} to ${range.to}`}>
-        <Kpi label="Events" value={formatInt(totals.events)} hint={`${range.from} → ${range.to}`} testId="user-events" />
-        <Kpi label="Time spent" value={formatDuration(totals.time)} hint="in range" />
-        <Kpi label="CTR" value={formatPercent(totals.ctr)} hint="clicks ÷ page views" />
-        <Kpi label="Most common event" value={totals.common ? eventLabel(totals.common) : '—'} hint="in range" />
+        <Kpi label="Events" value={formatInt(totals.eventCount)} hint={`${range.from} → ${range.to}`} testId="user-events" />
+        <Kpi label="Time spent" value={formatDuration(totals.timeSpentSeconds)} hint="in range" />
+        <Kpi label="CTR" value={formatPercent(totals.ctr)} hint={clickThroughRateFormula} />
+        <Kpi label="Most common event" value={totals.mostCommonEvent ? eventLabel(totals.mostCommonEvent) : '—'} hint="in range" />
         <Kpi label="Events today" value={formatInt(live.today?.eventCount ?? 0)} hint={`updated ${formatTime(live.at)} UTC`} testId="user-today-events" />
       </section>
 
@@ -92,7 +75,7 @@ export function UserLive({ userId, range, initialDays, initialLive, initialRecen
       <div className="grid-2">
         <section className="card" aria-labelledby="breakdown-title">
           <h2 id="breakdown-title">Events by type</h2>
-          <EventBreakdownChart counts={totals.counts} types={eventTypes} />
+          <EventBreakdownChart counts={totals.eventCounts} types={eventTypes} />
         </section>
         <section className="card" aria-labelledby="ctr-title">
           <h2 id="ctr-title">CTR per day</h2>

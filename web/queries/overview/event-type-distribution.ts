@@ -10,5 +10,6 @@ export async function eventTypeDistribution(fromMs: number): Promise<Record<stri
     where: { windowStart: { gte: new Date(fromMs) } },
     _sum: { count: true },
   });
-  return Object.fromEntries(rows.map((r) => [r.eventType, r._sum.count ?? 0]).sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1)));
+  const entries = rows.map((r): [string, number] => [r.eventType, r._sum.count ?? 0]);
+  return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : 1)));
 }

@@ -5,7 +5,8 @@
  * - users active in the last 5 minutes: distinct users with a user_minute row in that time;
  * - today's (UTC) events, time on site and CTR, from user_daily.
  */
-import { prisma, ctrOf } from '@/web/queries/db';
+import { clickThroughRate } from '@/lib/metrics/click-through-rate';
+import { prisma } from '@/web/queries/db';
 import type { OverviewKpis } from '@/lib/contracts/dashboard';
 
 export async function overviewKpis(nowMs: number, windowMs: number): Promise<OverviewKpis> {
@@ -36,7 +37,7 @@ export async function overviewKpis(nowMs: number, windowMs: number): Promise<Ove
       users: r?.users ?? 0,
       clicks: r?.clicks ?? 0,
       pageViews: r?.page_views ?? 0,
-      ctr: ctrOf(r?.clicks ?? 0, r?.page_views ?? 0),
+      ctr: clickThroughRate.extract({ clicks: r?.clicks ?? 0, pageViews: r?.page_views ?? 0 }),
     },
   };
 }

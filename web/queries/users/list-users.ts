@@ -8,6 +8,7 @@
  * always parameters. Sorting by the most common event is its own query (list-users-by-common-event).
  */
 import { Prisma, prisma, prefixPattern } from '@/web/queries/db';
+import { clickThroughRateSql } from '@/lib/metrics/sql';
 import { listUsersByCommonEvent } from './list-users-by-common-event';
 import type { UserSort } from './users-cursor';
 import { keyset, keysetPage } from './users-keyset';
@@ -32,7 +33,7 @@ const SORT_KEYS: Record<Exclude<UserSort, 'mostCommonEvent'>, Prisma.Sql> = {
   clicks: Prisma.sql`clicks`,
   pageViews: Prisma.sql`page_views`,
   // Users without page views have no CTR; they sort below every real CTR.
-  ctr: Prisma.sql`COALESCE(clicks / NULLIF(page_views, 0), -1::float8)`,
+  ctr: Prisma.sql`COALESCE(${clickThroughRateSql(Prisma.sql`clicks`, Prisma.sql`page_views`)}, -1::float8)`,
 };
 
 function source(range: DayRange, q: string): Prisma.Sql {

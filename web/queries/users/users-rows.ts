@@ -1,5 +1,5 @@
 /** The users table's row types, shared by its queries (no queries here). */
-import { ctrOf } from '@/web/queries/db';
+import { clickThroughRate } from '@/lib/metrics/click-through-rate';
 import type { SortOrder, UserSort, UsersCursor } from './users-cursor';
 import type { DayRange } from '@/lib/days';
 
@@ -38,6 +38,6 @@ export function toUserRow(r: RawUserRow): UserRow {
     timeSpentSeconds: r.time_spent,
     clicks: r.clicks,
     pageViews: r.page_views,
-    ctr: ctrOf(r.clicks, r.page_views),
+    ctr: clickThroughRate.extract({ clicks: r.clicks, pageViews: r.page_views }),
   };
 }
