@@ -2,7 +2,6 @@ import { OverviewLive } from './OverviewLive';
 import { config, type Config } from '@/lib/config';
 import { EVENT_TYPES } from '@/lib/events/schemas';
 import { overviewSnapshot } from '@/web/live/overview-snapshot';
-import { pipelineStatus } from '@/web/live/pipeline-status';
 import { getRuntime, type WebRuntime } from '@/web/live/runtime';
 
 export const dynamic = 'force-dynamic';
@@ -11,9 +10,7 @@ export const dynamic = 'force-dynamic';
 function loadOverview(cfg: Config, runtime: WebRuntime | undefined) {
   return Promise.all([
     overviewSnapshot(cfg.WINDOW_SIZE_MS, Date.now(), runtime?.eventsPerSecond()),
-    runtime
-      ? pipelineStatus({ cfg, simulatorStatus: () => runtime.simulation.status(), offsets: runtime.offsets, lastNotice: () => runtime.lastNotice() })
-      : Promise.resolve(null),
+    runtime ? runtime.pipelineStatus() : Promise.resolve(null),
   ]);
 }
 

@@ -3,6 +3,7 @@
  * (and `Sec-Fetch-Site` since 2020); a request that declares another origin is refused. Requests
  * with neither header (curl, scripts) are not browser-borne, so they pass and rely on ADMIN_TOKEN.
  */
+import { originMatchesHost } from '@/web/security/origin';
 import { jsonError } from './errors';
 
 export function isSameOrigin(headers: Headers): boolean {
@@ -11,12 +12,7 @@ export function isSameOrigin(headers: Headers): boolean {
   const origin = headers.get('origin');
   if (origin === null) return true;
   const host = headers.get('host');
-  if (origin === 'null' || host === null) return false;
-  try {
-    return new URL(origin).host.toLowerCase() === host.toLowerCase();
-  } catch {
-    return false;
-  }
+  return host !== null && originMatchesHost(origin, host);
 }
 
 export function requireSameOrigin(request: Request): Response | undefined {

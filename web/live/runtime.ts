@@ -5,6 +5,7 @@
  */
 import type { Config } from '@/lib/config';
 import type { CommitNotice } from '@/lib/contracts/commit-notice';
+import type { PipelineStatus } from '@/lib/contracts/pipeline-status';
 import type { RecentEvents } from './recent-events';
 import type { SimulationController } from './simulation-controller';
 import type { TopicOffsetsReader } from './topic-offsets';
@@ -19,6 +20,8 @@ export interface WebRuntime {
   /** Events per second as committed by the worker, when known. */
   eventsPerSecond(): number | undefined;
   lastNotice(): CommitNotice | null;
+  /** The pipeline's status now (GET /api/pipeline, the overview page, the `pipeline` room). */
+  pipelineStatus(): Promise<PipelineStatus>;
   /** Tells live clients that the simulator changed (pushes the pipeline room now). */
   simulatorChanged(): void;
   /** Whether the commit listener is connected (for health). */

@@ -10,6 +10,7 @@ import type { Logger } from '@/lib/log';
 import type { LiveServer } from './publisher';
 import type { SharedLoader } from './shared-loader';
 import { roomSchema } from '@/lib/contracts/socket-events';
+import { originMatchesHost } from '@/web/security/origin';
 import type { OverviewSnapshot, UserLiveSnapshot } from '@/lib/contracts/dashboard';
 import type { PipelineStatus } from '@/lib/contracts/pipeline-status';
 
@@ -17,12 +18,7 @@ const MAX_ROOMS_PER_SOCKET = 8;
 
 export function originAllowed(origin: string | undefined, host: string | undefined): boolean {
   if (origin === undefined) return true; // not a browser
-  if (host === undefined) return false;
-  try {
-    return new URL(origin).host.toLowerCase() === host.toLowerCase();
-  } catch {
-    return false;
-  }
+  return host !== undefined && originMatchesHost(origin, host);
 }
 
 export interface SocketServerOptions {

@@ -51,7 +51,8 @@ export function startLive(o: LiveOptions): Live {
 
   const sampler = createRateSampler(() => processedTotal(cfg.TOPIC_EVENTS));
   const overview = sharedLoader(() => overviewSnapshot(cfg.WINDOW_SIZE_MS, Date.now(), sampler.rate()), 400);
-  const pipeline = sharedLoader(() => pipelineStatus({ cfg, simulatorStatus: () => simulation.status(), offsets, lastNotice: () => lastNotice }), 400);
+  const loadPipeline = () => pipelineStatus({ cfg, simulatorStatus: () => simulation.status(), offsets, lastNotice: () => lastNotice });
+  const pipeline = sharedLoader(loadPipeline, 400);
   const user = (userId: string) => userLiveSnapshot(userId);
 
   const io = createSocketServer(o.httpServer, { log, overview, pipeline, user });
@@ -88,6 +89,7 @@ export function startLive(o: LiveOptions): Live {
     controlLimiter: createRateLimiter(20, 2),
     eventsPerSecond: () => sampler.rate(),
     lastNotice: () => lastNotice,
+    pipelineStatus: loadPipeline,
     simulatorChanged: () => publisher.pipelineChanged(),
     listenerConnected: () => listener.connected,
   };

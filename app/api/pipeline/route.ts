@@ -2,20 +2,13 @@
 import { methodNotAllowed } from '@/web/http/errors';
 import { withErrors } from '@/web/http/route';
 import { runtimeOr503 } from '@/web/http/runtime-or-503';
-import { pipelineStatus } from '@/web/live/pipeline-status';
 
 export const dynamic = 'force-dynamic';
 
 export const GET = withErrors('pipeline', async () => {
   const rt = runtimeOr503();
   if (!rt.ok) return rt.response;
-  const { runtime } = rt;
-  const status = await pipelineStatus({
-    cfg: runtime.cfg,
-    simulatorStatus: () => runtime.simulation.status(),
-    offsets: runtime.offsets,
-    lastNotice: () => runtime.lastNotice(),
-  });
+  const status = await rt.runtime.pipelineStatus();
   return Response.json(status, { headers: { 'Cache-Control': 'no-store' } });
 });
 
