@@ -15,8 +15,19 @@ export function isValidDay(s: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
+/** Formatted days by day number: a stream touches few days, and formatting showed in the worker's profiles. */
+const dayNames = new Map<number, string>();
+
+/** The UTC day (YYYY-MM-DD) that holds an epoch-millisecond instant: the daily window. */
 export function dayOf(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  const n = Math.floor(ms / DAY_MS);
+  let name = dayNames.get(n);
+  if (name === undefined) {
+    if (dayNames.size > 4096) dayNames.clear();
+    name = new Date(n * DAY_MS).toISOString().slice(0, 10);
+    dayNames.set(n, name);
+  }
+  return name;
 }
 
 export function todayUtc(nowMs = Date.now()): string {

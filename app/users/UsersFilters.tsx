@@ -7,6 +7,7 @@ import Form from 'next/form';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
+import { addDays } from '@/lib/days';
 
 interface Props {
   from: string;
@@ -16,10 +17,6 @@ interface Props {
   order: string;
   today: string;
   yesterday: string;
-}
-
-function daysBack(today: string, n: number): string {
-  return new Date(Date.parse(`${today}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
 }
 
 export function UsersFilters({ from, to, q, sort, order, today, yesterday }: Props) {
@@ -80,8 +77,8 @@ export function UsersFilters({ from, to, q, sort, order, today, yesterday }: Pro
       <div className="chips" aria-label="Quick ranges">
         {quick('Today', today, today)}
         {quick('Yesterday', yesterday, yesterday)}
-        {quick('Last 7 days', daysBack(today, 6), today)}
-        {quick('Last 30 days', daysBack(today, 29), today)}
+        {quick('Last 7 days', addDays(today, -6), today)}
+        {quick('Last 30 days', addDays(today, -29), today)}
         <button type="button" className="chip" onClick={() => router.refresh()}>
           Refresh
         </button>

@@ -65,8 +65,3 @@ const MAX_EVENT_MS = Date.parse(`${MAX_EVENT_DAY}T23:59:59.999Z`);
 export function isEventTimeInRange(epochMs: number): boolean {
   return epochMs >= MIN_EVENT_MS && epochMs <= MAX_EVENT_MS;
 }
-
-/** The UTC day (YYYY-MM-DD) of an epoch-millisecond instant. */
-export function utcDay(epochMs: number): string {
-  return new Date(epochMs).toISOString().slice(0, 10);
-}

@@ -11,7 +11,8 @@ import { eventCount, type EventCountAcc } from '@/lib/metrics/event-count';
 import { eventSpan, type EventSpan, type EventSpanAcc } from '@/lib/metrics/event-span';
 import { timeSpent, type TimeSpentAcc } from '@/lib/metrics/time-spent';
 import { userMetrics, type UserMetrics, type UserMetricsAcc } from '@/lib/metrics/user-metrics';
-import { utcDay, windowStart } from './windows';
+import { dayOf } from '@/lib/days';
+import { windowStart } from './windows';
 
 /** The fields of an event that the aggregates use. */
 export interface CoreEvent extends MetricEvent {
@@ -86,7 +87,7 @@ export function createAggregate(): Aggregate {
 
 /** Adds one event to the accumulator in place (the accumulator is owned by one batch). */
 export function addEvent(agg: Aggregate, e: CoreEvent, windowSizeMs: number): void {
-  const day = utcDay(e.eventTimeMs);
+  const day = dayOf(e.eventTimeMs);
   const dayKey = e.userId + SEP + day;
   let d = agg.userDays.get(dayKey);
   if (!d) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { utcDay, windowEnd, windowStart } from './windows';
+import { dayOf } from '@/lib/days';
+import { windowEnd, windowStart } from './windows';
 
 describe('tumbling windows', () => {
   const minute = 60_000;
@@ -13,7 +14,7 @@ describe('tumbling windows', () => {
     expect(windowStart(Date.parse('2023-09-25T14:37:12Z'), 5 * minute)).toBe(Date.parse('2023-09-25T14:35:00Z'));
   });
   it('puts events in their UTC day', () => {
-    expect(utcDay(Date.parse('2023-09-25T23:59:59.999Z'))).toBe('2023-09-25');
-    expect(utcDay(Date.parse('2023-09-26T00:00:00Z'))).toBe('2023-09-26');
+    expect(dayOf(Date.parse('2023-09-25T23:59:59.999Z'))).toBe('2023-09-25');
+    expect(dayOf(Date.parse('2023-09-26T00:00:00Z'))).toBe('2023-09-26');
   });
 });

@@ -12,7 +12,7 @@ import { UserMinuteChart } from '@/components/charts/UserMinuteChart';
 import { eventLabel, formatDuration, formatInt, formatPercent, formatTime } from '@/components/format';
 import { Kpi } from '@/components/Kpi';
 import { useLiveEvent } from '@/components/live/socket';
-import type { DayRange } from '@/lib/days';
+import { eachDay, type DayRange } from '@/lib/days';
 import type { RecentEvent, UserDay, UserLiveSnapshot } from '@/lib/contracts/dashboard';
 import { clickThroughRateFormula } from '@/lib/metrics/click-through-rate';
 import { userMetrics } from '@/lib/metrics/user-metrics';
@@ -27,12 +27,6 @@ interface Props {
 }
 
 const MAX_RECENT = 20;
-
-function eachDay(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10));
-  return out;
-}
 
 export function UserLive({ userId, range, initialDays, initialLive, initialRecent, eventTypes }: Props) {
   const [days, setDays] = useState(initialDays);
