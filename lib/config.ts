@@ -4,6 +4,7 @@
  * names it.
  */
 import { z } from 'zod';
+import { SIMULATOR_LIMITS } from '@/lib/contracts/simulator-control';
 
 const int = (min: number, max: number) =>
   z.coerce
@@ -72,8 +73,8 @@ export const configSchema = z.object({
    * topic as it is now and count it from its earliest offset (the demo, which owns its broker).
    */
   WORKER_ON_POSITION_MISMATCH: z.enum(['refuse', 'adopt']).default('refuse'),
-  SIMULATOR_RATE: int(1, 100_000).default(50),
-  SIMULATOR_USERS: int(1, 1_000_000).default(500),
+  SIMULATOR_RATE: int(SIMULATOR_LIMITS.rate.min, SIMULATOR_LIMITS.rate.max).default(50),
+  SIMULATOR_USERS: int(SIMULATOR_LIMITS.users.min, SIMULATOR_LIMITS.users.max).default(500),
   /** The web server starts its embedded simulator at boot (used by `npm run demo`). */
   SIMULATOR_AUTOSTART: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),

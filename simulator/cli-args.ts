@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { SIMULATOR_LIMITS } from '@/lib/contracts/simulator-control';
 import { parseStartTime } from './clock';
 
 export const USAGE = `usage: npm run simulator -- [options]
@@ -31,9 +32,9 @@ const fraction = z.string().regex(/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/, 'must be a num
 const seconds = z.string().regex(/^\d+(\.\d+)?$/, 'must be a positive number of seconds').transform(Number).pipe(z.number().positive('must be a positive number of seconds').max(31_536_000, 'must be at most a year'));
 
 const flagsSchema = z.object({
-  rate: wholeNumber(1, 100_000).optional(),
-  users: wholeNumber(1, 1_000_000).optional(),
-  seed: wholeNumber(0, 2 ** 31 - 1).optional(),
+  rate: wholeNumber(SIMULATOR_LIMITS.rate.min, SIMULATOR_LIMITS.rate.max).optional(),
+  users: wholeNumber(SIMULATOR_LIMITS.users.min, SIMULATOR_LIMITS.users.max).optional(),
+  seed: wholeNumber(SIMULATOR_LIMITS.seed.min, SIMULATOR_LIMITS.seed.max).optional(),
   count: wholeNumber(1, Number.MAX_SAFE_INTEGER).optional(),
   duration: seconds.optional(),
   topic: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be 1-249 characters of letters, digits, ".", "_" or "-"').optional(),

@@ -4,10 +4,20 @@
  */
 import { z } from 'zod';
 
+/** The simulator's bounds, the same for its CLI, the web API and the environment. */
+export const SIMULATOR_LIMITS = {
+  /** Events per second. */
+  rate: { min: 1, max: 100_000 },
+  users: { min: 1, max: 1_000_000 },
+  seed: { min: 0, max: 2 ** 31 - 1 },
+} as const;
+
+const bounded = ({ min, max }: { min: number; max: number }) => z.number().int().min(min).max(max);
+
 export const simulatorStartSchema = z.object({
-  rate: z.number().int().min(1).max(100_000).optional(),
-  users: z.number().int().min(1).max(1_000_000).optional(),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+  rate: bounded(SIMULATOR_LIMITS.rate).optional(),
+  users: bounded(SIMULATOR_LIMITS.users).optional(),
+  seed: bounded(SIMULATOR_LIMITS.seed).optional(),
 });
 export type SimulatorStartOptions = z.infer<typeof simulatorStartSchema>;
 

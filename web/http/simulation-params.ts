@@ -1,5 +1,6 @@
 /** The body of POST /api/simulation. */
 import { z } from 'zod';
+import { SIMULATOR_LIMITS } from '@/lib/contracts/simulator-control';
 
 const whole = (name: string, max: number) =>
   z
@@ -11,9 +12,9 @@ const whole = (name: string, max: number) =>
 export const simulationBodySchema = z.strictObject(
   {
     action: z.enum(['start', 'stop'], { error: 'must be "start" or "stop"' }),
-    rate: whole('rate', 100_000).optional(),
-    users: whole('users', 1_000_000).optional(),
-    seed: z.number({ error: 'must be a whole number' }).int('must be a whole number').min(0, 'must not be negative').max(2 ** 31 - 1, 'must be below 2^31').optional(),
+    rate: whole('rate', SIMULATOR_LIMITS.rate.max).optional(),
+    users: whole('users', SIMULATOR_LIMITS.users.max).optional(),
+    seed: z.number({ error: 'must be a whole number' }).int('must be a whole number').min(SIMULATOR_LIMITS.seed.min, 'must not be negative').max(SIMULATOR_LIMITS.seed.max, 'must be below 2^31').optional(),
   },
   { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : 'must be a JSON object') },
 );
