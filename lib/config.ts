@@ -4,7 +4,8 @@
  * names it.
  */
 import { z } from 'zod';
-import { SIMULATOR_LIMITS } from '@/lib/contracts/simulator-control';
+// Relative, not @/: the Prisma CLI loads this module (prisma.config.ts) without the alias.
+import { SIMULATOR_LIMITS } from './contracts/simulator-control';
 
 const int = (min: number, max: number) =>
   z.coerce

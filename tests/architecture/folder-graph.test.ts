@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import ts from 'typescript';
 import { cycles, folderGraph, importGraph, reachable, ROOT } from './import-graph';
 
 const graph = importGraph();
@@ -43,5 +44,23 @@ describe('the import graph', () => {
     const server = reached.flatMap((f) => graph.get(f)!.packages.filter((p) => SERVER_PACKAGE.test(p)).map((p) => `${f} imports ${p}`));
     const backend = reached.filter((f) => /^(web|worker|tooling|scripts|bench)\//.test(f) || f.startsWith('lib/db/'));
     expect({ server, backend }).toEqual({ server: [], backend: [] });
+  });
+});
+
+describe('prisma.config.ts', () => {
+  it('reaches only relative imports (the Prisma CLI loads it without the @/ alias)', () => {
+    const aliased: string[] = [];
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const { fileName: spec } of ts.preProcessFile(fs.readFileSync(path.join(ROOT, file), 'utf8'), true, true).importedFiles) {
+        if (spec.startsWith('@/')) aliased.push(`${file} imports ${spec}`);
+        else if (spec.startsWith('.')) visit(`${path.posix.join(path.posix.dirname(file), spec)}.ts`);
+      }
+    };
+    visit('prisma.config.ts');
+    expect(seen.size).toBeGreaterThan(2);
+    expect(aliased).toEqual([]);
   });
 });
