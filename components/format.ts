@@ -56,7 +56,7 @@ export function formatAgo(iso: string | null, nowMs: number): string {
 }
 
 /** Human names for the event types. */
-export const EVENT_LABELS: Record<string, string> = {
+const EVENT_LABELS: Record<string, string> = {
   addToCart: 'Add to cart',
   click: 'Click',
   login: 'Login',

@@ -7,7 +7,7 @@ export interface DayRange {
   to: string;
 }
 
-export const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
 export function isValidDay(s: string): boolean {
   if (!DAY_PATTERN.test(s)) return false;

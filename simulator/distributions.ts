@@ -69,7 +69,7 @@ export function weightedChoice<T>(random: Random, entries: readonly (readonly [T
 }
 
 /** A standard normal draw (Box-Muller; one of the pair is discarded to stay stateless). */
-export function standardNormal(random: Random): number {
+function standardNormal(random: Random): number {
   const u = 1 - random(); // (0, 1]: log(0) would be -Infinity
   const v = random();
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
@@ -87,9 +87,4 @@ export function logNormal(random: Random, median: number, sigma: number): number
 export function skewedInt(random: Random, opts: { median: number; sigma: number; min: number; max: number }): number {
   const x = Math.round(logNormal(random, opts.median, opts.sigma));
   return Math.min(opts.max, Math.max(opts.min, x));
-}
-
-/** Exponential with the given mean: waiting times between independent arrivals. */
-export function exponential(random: Random, mean: number): number {
-  return -mean * Math.log(1 - random());
 }

@@ -12,7 +12,7 @@ import { createRandom, deriveSeed, logNormal, pick, type Random } from './distri
 
 export type Habits = Record<EventType, number>;
 
-export const PERSONAS = ['browser', 'clicker', 'searcher', 'shopper', 'buyer', 'regular'] as const;
+const PERSONAS = ['browser', 'clicker', 'searcher', 'shopper', 'buyer', 'regular'] as const;
 export type Persona = (typeof PERSONAS)[number];
 
 /** How strongly each persona favours each event type, on top of the funnel's own shape. */
@@ -54,8 +54,6 @@ export interface Population {
   /** A user index, more active users more often. */
   pickUserIndex(random: Random): number;
 }
-
-export const DEFAULT_POPULATION_SIZE = 500;
 
 export function userIdFor(index: number, size: number): string {
   return `user-${String(index + 1).padStart(Math.max(5, String(size).length), '0')}`;

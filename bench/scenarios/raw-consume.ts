@@ -23,7 +23,7 @@ export interface RawConsume {
   parseErrors: number;
 }
 
-export async function measureRawConsume(ctx: BenchContext, prefilled: Prefilled): Promise<RawConsume> {
+async function measureRawConsume(ctx: BenchContext, prefilled: Prefilled): Promise<RawConsume> {
   const resultFile = path.join(ctx.logDir, `raw-consume-${Date.now()}.json`);
   fs.mkdirSync(ctx.logDir, { recursive: true });
   const cpu0 = machineCpu();

@@ -36,7 +36,7 @@ export interface WorkerRun {
   rowsWrittenPerEvent: number | null;
 }
 
-export async function measureWorkers(ctx: BenchContext, prefilled: Prefilled, workers: number, nodeFlags: string[] = [], extraEnv: Record<string, string> = {}): Promise<WorkerRun> {
+async function measureWorkers(ctx: BenchContext, prefilled: Prefilled, workers: number, nodeFlags: string[] = [], extraEnv: Record<string, string> = {}): Promise<WorkerRun> {
   const db = await ctx.freshDatabase(`w${workers}_${Date.now() % 100000}`);
   const groupId = `bench-${ctx.runId}-w${workers}-${Date.now()}`;
   const env = ctx.childEnv({

@@ -10,9 +10,9 @@ import type { BenchContext } from './context';
 import { simulatedClock } from '@/simulator/clock';
 import { createEventSequence } from '@/simulator/sequence';
 
-export const PREFILL_SEED = 42;
+const PREFILL_SEED = 42;
 /** Event-time rate of the pre-filled events (how fast a live simulator would have made them). */
-export const PREFILL_EVENT_RATE = 2_000;
+const PREFILL_EVENT_RATE = 2_000;
 
 export interface Prefilled {
   topic: string;
@@ -24,7 +24,7 @@ export interface Prefilled {
   bytes: number;
 }
 
-export async function prefillTopic(ctx: BenchContext, label: string, count: number, users: number): Promise<Prefilled> {
+async function prefillTopic(ctx: BenchContext, label: string, count: number, users: number): Promise<Prefilled> {
   const topic = await ctx.createTopic(label);
   const startMs = Date.now() - Math.ceil((count / PREFILL_EVENT_RATE) * 1000) - 60_000;
   const sequence = createEventSequence({ seed: PREFILL_SEED, users, clock: simulatedClock(startMs, PREFILL_EVENT_RATE) });

@@ -14,7 +14,7 @@ function field(status: string, name: string): number | null {
   return m?.[1] ? Math.round((Number(m[1]) / 1024) * 10) / 10 : null;
 }
 
-export function readMemory(pid: number): MemoryReading {
+function readMemory(pid: number): MemoryReading {
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
     return { rssMiB: field(status, 'VmRSS'), peakRssMiB: field(status, 'VmHWM') };

@@ -1,7 +1,7 @@
 /** Small statistics helpers for the benchmark figures. */
 
 /** The q-quantile (0..1) of a sample, nearest-rank on a sorted copy; null when empty. */
-export function quantile(values: readonly number[], q: number): number | null {
+function quantile(values: readonly number[], q: number): number | null {
   if (values.length === 0) return null;
   const sorted = Float64Array.from(values).sort();
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));

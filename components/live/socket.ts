@@ -14,7 +14,7 @@ export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 let socket: LiveSocket | undefined;
 const roomCounts = new Map<string, number>();
 
-export function liveSocket(): LiveSocket {
+function liveSocket(): LiveSocket {
   if (!socket) {
     socket = io({ transports: ['websocket', 'polling'], reconnectionDelay: 500, reconnectionDelayMax: 3000 });
     socket.on('connect', () => {

@@ -11,7 +11,7 @@ const typeError = (expected: string) => (issue: { input?: unknown }) => (issue.i
 
 /** userIds are what the API and URLs accept too: 1-128 characters from this set. */
 export const USER_ID_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
-export const userIdSchema = z
+const userIdSchema = z
   .string({ error: typeError('must be a string') })
   .regex(USER_ID_PATTERN, 'must be 1-128 characters of letters, digits, ".", "_", ":", "@" or "-"');
 

@@ -41,10 +41,10 @@ export interface EventProducerOptions {
 /** How long disconnect() waits for queued sends and the disconnect (a send to a lost broker retries for ~45 s). */
 export const DISCONNECT_TIMEOUT_MS = 2_000;
 
-export const DEFAULT_SEND_RETRY: RetryOptions = { initialRetryTime: 300, maxRetryTime: 10_000, retries: 8 };
+const DEFAULT_SEND_RETRY: RetryOptions = { initialRetryTime: 300, maxRetryTime: 10_000, retries: 8 };
 
 /** The wire form of an event: key = userId, value = JSON. */
-export function eventMessage(event: ClickstreamEvent): Message {
+function eventMessage(event: ClickstreamEvent): Message {
   return { key: event.userId, value: JSON.stringify(event) };
 }
 

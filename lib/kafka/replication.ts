@@ -16,7 +16,7 @@ export interface Replication {
 }
 
 /** The default replication factor never goes above this, however many brokers there are. */
-export const DEFAULT_REPLICATION_CAP = 3;
+const DEFAULT_REPLICATION_CAP = 3;
 
 /** What a new topic gets on a cluster of `brokers` brokers (see checkReplication for whether it can). */
 export function replicationFor(brokers: number, wanted: ReplicationSettings): Replication {

@@ -31,7 +31,7 @@ async function postgresReachable(db: Db): Promise<boolean> {
 }
 
 /** Where DATABASE_URL points, without credentials. */
-export function describeDatabase(url: string): string {
+function describeDatabase(url: string): string {
   const u = new URL(url);
   return `${u.hostname}:${u.port || 5432}${u.pathname}`;
 }

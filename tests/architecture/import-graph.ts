@@ -63,7 +63,7 @@ export function importGraph(): Map<string, ModuleNode> {
 }
 
 /** The folder a module lives in: its directory from the root ('.' for root files). */
-export const folderOf = (file: string): string => path.posix.dirname(file);
+const folderOf = (file: string): string => path.posix.dirname(file);
 
 /** Folder-level edges: folder → the other folders its modules import. */
 export function folderGraph(graph: Map<string, ModuleNode>): Map<string, Set<string>> {

@@ -23,7 +23,7 @@ export function ownServerEnv(extra: Record<string, string> = {}): NodeJS.Process
   return env;
 }
 
-export const logDir = () => path.resolve(process.env.DATA_DIR ?? '.data/test', 'logs', `e2e-${runId}`);
+const logDir = () => path.resolve(process.env.DATA_DIR ?? '.data/test', 'logs', `e2e-${runId}`);
 
 export async function startOwnServer(name: string, env: NodeJS.ProcessEnv, port?: number): Promise<WebServerProcess> {
   return startWebServer({ name, port: port ?? (await freePortIn(3400, 3499)), env, logDir: logDir(), timeoutMs: 120_000 });

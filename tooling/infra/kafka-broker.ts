@@ -26,7 +26,7 @@ function slf4jBinding(version: string): string[] {
   return ['org.slf4j:slf4j-reload4j:1.7.36', 'ch.qos.reload4j:reload4j:1.2.25'];
 }
 
-export function kafkaCacheDir(version: string): string {
+function kafkaCacheDir(version: string): string {
   const base = process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
   return path.join(base, 'clickstream-analytics', `kafka-${version}`);
 }
@@ -36,7 +36,7 @@ function mvn(args: string[], cwd: string): void {
 }
 
 /** Downloads the broker's jars once; later calls return at once. Returns the libs folder. */
-export function ensureKafkaJars(version: string, log: (line: string) => void): string {
+function ensureKafkaJars(version: string, log: (line: string) => void): string {
   const home = kafkaCacheDir(version);
   const libs = path.join(home, 'libs');
   if (fs.existsSync(path.join(home, '.complete'))) return libs;

@@ -98,7 +98,7 @@ export async function ensureNextBuild(logDir: string, force = false): Promise<vo
  * Waits until the server answers `GET /api/health` with any HTTP status (a 503 while Kafka is down
  * still means the server is up), or with 200 when `healthy` is set.
  */
-export async function waitForWebServer(url: string, child: Child, timeoutMs: number, healthy = false): Promise<void> {
+async function waitForWebServer(url: string, child: Child, timeoutMs: number, healthy = false): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
