@@ -62,6 +62,7 @@ export function createWorker(o: WorkerOptions): Worker {
     logs,
     groupId: cfg.WORKER_GROUP_ID,
     onMismatch: cfg.WORKER_ON_POSITION_MISMATCH,
+    sessions: { sessionGapMs: cfg.SESSION_GAP_MS, allowedLatenessMs: cfg.ALLOWED_LATENESS_MS, windowSizeMs: cfg.WINDOW_SIZE_MS },
     pause: (t, partition) => consumer.pause(t, [partition]),
     resume: (t, partition) => consumer.resume(t, [partition]),
     onBlocked: (t, partition, refused) => metrics.refused.set({ topic: t, partition: String(partition) }, refused ? 1 : 0),
@@ -97,6 +98,7 @@ export function createWorker(o: WorkerOptions): Worker {
       windowSizeMs: cfg.WINDOW_SIZE_MS,
       outOfOrdernessMs: cfg.OUT_OF_ORDERNESS_MS,
       allowedLatenessMs: cfg.ALLOWED_LATENESS_MS,
+      sessionGapMs: cfg.SESSION_GAP_MS,
       chunkSize: o.chunkSize ?? 5000,
     },
   });

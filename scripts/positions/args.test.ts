@@ -14,6 +14,11 @@ describe('npm run positions flags', () => {
     expect(parsePositionsArgs(['reset', '--partition', '0', '--to', '12345678901234'])).toMatchObject({ to: 12345678901234n });
   });
 
+  it('closes the open sessions of one partition or all', () => {
+    expect(parsePositionsArgs(['close-sessions', '--partition', '3'])).toEqual({ kind: 'close-sessions', topic: undefined, partitions: [3] });
+    expect(parsePositionsArgs(['close-sessions', '--all', '--topic', 't'])).toEqual({ kind: 'close-sessions', topic: 't', partitions: 'all' });
+  });
+
   it.each([
     [['reset', '--to', 'earliest'], '--partition: which partition to reset (or --all)'],
     [['reset', '--partition', '1'], '--to: where to count from: earliest, latest or an offset'],
@@ -22,7 +27,10 @@ describe('npm run positions flags', () => {
     [['reset', '--partition', '1', '--to', 'soon'], '--to: must be earliest, latest or an offset, got "soon"'],
     [['list', '--to', 'earliest'], '--to: only for reset'],
     [['list', '--force'], '--force: only for reset'],
-    [['rewind'], 'unknown command "rewind"; expected list or reset'],
+    [['rewind'], 'unknown command "rewind"; expected list, reset or close-sessions'],
+    [['close-sessions'], '--partition: which partition to close the sessions of (or --all)'],
+    [['close-sessions', '--partition', '1', '--to', 'earliest'], '--to: only for reset'],
+    [['close-sessions', '--all', '--force'], '--force: only for reset'],
     [['list', '--topic', 'bad topic'], '--topic: must be 1-249 characters of letters, digits, ".", "_" or "-"'],
   ])('refuses %j with one line naming the flag', (argv, message) => {
     expect(() => parsePositionsArgs(argv)).toThrow(new UsageError(message));

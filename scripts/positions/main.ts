@@ -1,6 +1,7 @@
 /**
- * `npm run positions`: lists the stored positions next to what Kafka holds, or resets them (see
- * ./args.ts for the usage). Talks to KAFKA_BROKERS and DATABASE_URL; starts nothing.
+ * `npm run positions`: lists the stored positions next to what Kafka holds, resets them, or closes
+ * the open sessions of a partition refused for them (see ./args.ts for the usage). Talks to
+ * KAFKA_BROKERS and DATABASE_URL; starts nothing.
  */
 import { config } from '@/lib/config';
 import { createPrisma } from '@/lib/db/prisma';
@@ -8,7 +9,7 @@ import { createKafka } from '@/lib/kafka/client';
 import { runMain, UserFacingError } from '@/lib/run-main';
 import { createPartitionLogReader } from '@/worker/shell/partition-log';
 import { parsePositionsArgs, USAGE, UsageError } from './args';
-import { describePosition, listPositions, resetPosition } from './positions';
+import { closeSessions, describePosition, listPositions, resetPosition } from './positions';
 
 // kafkajs logs each retry of a missing topic as an error; this command says what failed in one line.
 process.env.LOG_LEVEL ??= 'fatal';
@@ -42,7 +43,8 @@ runMain(async () => {
     for (const partition of partitions) {
       const p = log.get(partition);
       if (!p) throw new UserFacingError(`--partition ${partition}: topic ${topic} has partitions 0-${log.size - 1}`);
-      const outcome = await resetPosition(db, topic, partition, p, command.to, command.force).catch((err: unknown) => {
+      const run = command.kind === 'reset' ? resetPosition(db, topic, partition, p, command.to, command.force) : closeSessions(db, topic, partition);
+      const outcome = await run.catch((err: unknown) => {
         throw new UserFacingError((err as Error).message);
       });
       console.log(outcome.line);

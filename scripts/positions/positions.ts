@@ -1,12 +1,19 @@
 /**
  * Reading and resetting stored positions (partition_state) against what Kafka holds now. A reset
  * moves a partition's next offset, records the cluster it now belongs to, forgets the last-record
- * fingerprint and the watermark, and clears a refusal; the aggregates stay as they are. A running
- * worker notices within seconds: its next commit on that partition is refused (the stored offset
- * moved) and it loads the new position, or its check of refused partitions resumes it.
+ * fingerprint and the watermark, and clears a refusal; the aggregates stay as they are. Sessions
+ * start afresh with the watermark: the partition's open sessions are closed as they stand (final,
+ * like the aggregates, kept) and its session_state goes, in the same transaction. A running worker
+ * notices within seconds: its next commit on that partition is refused (the stored offset moved)
+ * and it loads the new position (and no open sessions), or its check of refused partitions resumes it.
+ *
+ * Closing sessions alone (close-sessions) resolves a refusal for sessions built with other
+ * settings; the position stays.
  */
+import { isSessionsRefusal } from '@/lib/contracts/position-reset';
 import type { Db } from '@/lib/db/prisma';
 import { planStart, type PartitionLog, type StoredPosition } from '@/worker/core/positions';
+import { closeOpenSessions } from '@/worker/shell/session-sink';
 
 export interface PositionRow {
   partition: number;
@@ -63,13 +70,35 @@ export async function resetPosition(db: Db, topic: string, partition: number, lo
   }
   // Offsets of this incarnation below the log start were never read: they count as expired.
   const expired = to === 'earliest' ? log.logStart : 0n;
-  await db.$executeRaw`
-    UPDATE partition_state
-    SET next_offset = ${target}, watermark = NULL, cluster_id = ${log.clusterId}, last_record_timestamp = NULL, last_record_crc = NULL,
-        expired = expired + ${expired}, blocked_reason = NULL, blocked_at = NULL, updated_at = now()
-    WHERE topic = ${topic} AND partition = ${partition}`;
+  // Sessions start afresh with the watermark: the open ones are closed as they stand (not named
+  // in the line, which stays as it was for scripts that read it; see docs/RELIABILITY.md).
+  await db.$transaction(async (tx) => {
+    await tx.$executeRaw`
+      UPDATE partition_state
+      SET next_offset = ${target}, watermark = NULL, cluster_id = ${log.clusterId}, last_record_timestamp = NULL, last_record_crc = NULL,
+          expired = expired + ${expired}, blocked_reason = NULL, blocked_at = NULL, updated_at = now()
+      WHERE topic = ${topic} AND partition = ${partition}`;
+    await closeOpenSessions(tx, topic, partition);
+  });
   return {
     done: true,
     line: `${topic} partition ${partition}: next offset ${before.nextOffset}${before.clusterId ? ` (cluster ${before.clusterId})` : ''} -> ${target} (cluster ${log.clusterId}); aggregates counted so far are kept; events from offset ${target} will be counted`,
   };
+}
+
+const sessionsClosed = (n: number) => (n === 1 ? '1 open session closed as it stood' : `${n} open sessions closed as they stood`);
+
+/**
+ * Closes the open sessions of a partition the worker refuses for them (built with other session
+ * settings): they become final as they stand and its session_state goes; the position stays. A
+ * partition no worker refuses for its sessions is left alone: a worker may be adding to them.
+ */
+export async function closeSessions(db: Db, topic: string, partition: number): Promise<ResetOutcome> {
+  const row = await db.partitionState.findUnique({ where: { topic_partition: { topic, partition } }, select: { blockedReason: true } });
+  if (!row) return { done: false, line: `${topic} partition ${partition}: nothing stored; no sessions to close` };
+  if (row.blockedReason === null || !isSessionsRefusal(row.blockedReason)) {
+    return { done: false, line: `${topic} partition ${partition}: left as it is: no worker refuses it for its sessions (a worker may be adding to them)` };
+  }
+  const closed = await closeOpenSessions(db, topic, partition); // one statement: atomic
+  return { done: true, line: `${topic} partition ${partition}: ${sessionsClosed(closed)} (final); the position stays; a worker refusing it goes on within seconds, with the settings it runs with` };
 }

@@ -232,3 +232,175 @@ export async function readTopic(kafka: Kafka, topic: string, count: number, time
   await consumer.disconnect();
   return got;
 }
+
+/** The settings sessions depend on, as the test gives them to the worker. */
+export interface SessionTruthSettings {
+  sessionGapMs: number;
+  windowSizeMs: number;
+  allowedLatenessMs: number;
+  outOfOrdernessMs: number;
+}
+
+/** A user_session row as compared: timestamps as ISO strings, offsets as strings. */
+export interface SessionTruth {
+  userId: string;
+  startAt: string;
+  endAt: string;
+  day: string;
+  eventCount: number;
+  pageViews: number;
+  clickedPageViews: number;
+  funnelStep: number;
+  converted: boolean;
+  partition: number;
+  firstOffset: string;
+  lastOffset: string;
+  final: boolean;
+}
+
+/** A record as Kafka holds it (readTopic's answer): where it is and its bytes. */
+export interface StoredRecord {
+  partition: number;
+  offset: string;
+  value: Buffer | null;
+}
+
+/**
+ * The expected user_session table, computed straight from the records as Kafka holds them, with no
+ * code shared with the worker: per partition in offset order, an event is late when the end of its
+ * window plus the allowed lateness is at or before the watermark (the largest event time so far
+ * minus the out-of-orderness); each user's counted events, by time then offset, split where two are
+ * a session gap or more apart; a session is final once its end plus the gap is at or before the
+ * start of the window holding the partition's last watermark minus the allowed lateness. Every
+ * record must be a valid event (the tests that use this produce only those).
+ */
+export function sessionGroundTruth(records: readonly StoredRecord[], s: SessionTruthSettings): { sessions: Map<string, SessionTruth>; late: number; outOfOrderSessions: number } {
+  interface Ev {
+    userId: string;
+    type: string;
+    t: number;
+    partition: number;
+    offset: bigint;
+  }
+  const byPartition = new Map<number, StoredRecord[]>();
+  for (const r of records) {
+    const list = byPartition.get(r.partition);
+    if (list) list.push(r);
+    else byPartition.set(r.partition, [r]);
+  }
+  const counted: Ev[] = [];
+  const finalCut = new Map<number, number>();
+  let late = 0;
+  for (const [partition, list] of byPartition) {
+    list.sort((a, b) => (BigInt(a.offset) < BigInt(b.offset) ? -1 : 1));
+    let watermark: number | null = null;
+    for (const r of list) {
+      const e = JSON.parse(r.value?.toString() ?? 'null') as { userId: string; eventType: string; timestamp: string };
+      const t = parseTimestamp(e.timestamp);
+      if (t === undefined) throw new Error(`bad timestamp in session ground truth: ${e.timestamp}`);
+      const windowEnd = Math.floor(t / s.windowSizeMs) * s.windowSizeMs + s.windowSizeMs;
+      if (watermark !== null && windowEnd + s.allowedLatenessMs <= watermark) late++;
+      else counted.push({ userId: e.userId, type: e.eventType, t, partition, offset: BigInt(r.offset) });
+      watermark = watermark === null ? t - s.outOfOrdernessMs : Math.max(watermark, t - s.outOfOrdernessMs);
+    }
+    if (watermark !== null) finalCut.set(partition, Math.floor((watermark - s.allowedLatenessMs) / s.windowSizeMs) * s.windowSizeMs);
+  }
+
+  const byUser = new Map<string, Ev[]>();
+  for (const e of counted) {
+    const list = byUser.get(e.userId);
+    if (list) list.push(e);
+    else byUser.set(e.userId, [e]);
+  }
+  const sessions = new Map<string, SessionTruth>();
+  let outOfOrderSessions = 0;
+  for (const [userId, evs] of byUser) {
+    evs.sort((a, b) => a.t - b.t || (a.offset < b.offset ? -1 : 1));
+    const runs: Ev[][] = [];
+    for (const e of evs) {
+      const run = runs.at(-1);
+      if (run && e.t - (run.at(-1) as Ev).t < s.sessionGapMs) run.push(e);
+      else runs.push([e]);
+    }
+    for (const run of runs) {
+      const types = run.map((e) => e.type);
+      let clicked = 0;
+      for (let i = 0; i < types.length; i++) {
+        if (types[i] !== 'pageView') continue;
+        let j = i + 1;
+        while (j < types.length && types[j] !== 'pageView' && types[j] !== 'click') j++;
+        if (types[j] === 'click') clicked++;
+      }
+      const firstPv = types.indexOf('pageView');
+      const cart = firstPv < 0 ? -1 : types.indexOf('addToCart', firstPv + 1);
+      const bought = cart < 0 ? -1 : types.indexOf('purchase', cart + 1);
+      const offsets = run.map((e) => e.offset).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      if (run.some((e, i) => i > 0 && e.offset < (run[i - 1] as Ev).offset)) outOfOrderSessions++;
+      const first = run[0] as Ev;
+      const last = run.at(-1) as Ev;
+      const cut = finalCut.get(first.partition) ?? -Infinity;
+      const startAt = new Date(first.t).toISOString();
+      sessions.set(`${userId}|${startAt}`, {
+        userId,
+        startAt,
+        endAt: new Date(last.t).toISOString(),
+        day: startAt.slice(0, 10),
+        eventCount: run.length,
+        pageViews: types.filter((x) => x === 'pageView').length,
+        clickedPageViews: clicked,
+        funnelStep: bought >= 0 ? 3 : cart >= 0 ? 2 : firstPv >= 0 ? 1 : 0,
+        converted: types.includes('purchase'),
+        partition: first.partition,
+        firstOffset: String(offsets[0]),
+        lastOffset: String(offsets.at(-1)),
+        final: last.t + s.sessionGapMs <= cut,
+      });
+    }
+  }
+  return { sessions, late, outOfOrderSessions };
+}
+
+/** Everything in user_session, keyed `userId|startAt`. */
+export async function readUserSessions(db: Db): Promise<Map<string, SessionTruth>> {
+  const rows = await db.userSession.findMany();
+  return new Map(
+    rows.map((r) => [
+      `${r.userId}|${r.startAt.toISOString()}`,
+      {
+        userId: r.userId,
+        startAt: r.startAt.toISOString(),
+        endAt: r.endAt.toISOString(),
+        day: r.day.toISOString().slice(0, 10),
+        eventCount: r.eventCount,
+        pageViews: r.pageViews,
+        clickedPageViews: r.clickedPageViews,
+        funnelStep: r.funnelStep,
+        converted: r.converted,
+        partition: r.partition,
+        firstOffset: r.firstOffset.toString(),
+        lastOffset: r.lastOffset.toString(),
+        final: r.final,
+      },
+    ]),
+  );
+}
+
+/** The first differences between two session tables (empty when equal). */
+export function sessionDifferences(expected: Map<string, SessionTruth>, actual: Map<string, SessionTruth>, max = 5): string[] {
+  const diffs: string[] = [];
+  for (const key of new Set([...expected.keys(), ...actual.keys()])) {
+    const e = expected.get(key);
+    const a = actual.get(key);
+    if (JSON.stringify(e ?? null) !== JSON.stringify(a ?? null)) diffs.push(`${key}: expected ${JSON.stringify(e ?? null)}, got ${JSON.stringify(a ?? null)}`);
+    if (diffs.length >= max) break;
+  }
+  if (diffs.length > 0) diffs.push(`(${expected.size} sessions expected, ${actual.size} stored)`);
+  return diffs;
+}
+
+/** The users with open sessions in session_state, and those with a user_session row not final: always the same. */
+export async function openSessionUsers(db: Db): Promise<{ state: string[]; rows: string[] }> {
+  const state = await db.sessionState.findMany({ select: { userId: true }, orderBy: { userId: 'asc' } });
+  const rows = await db.userSession.findMany({ where: { final: false }, select: { userId: true }, distinct: ['userId'], orderBy: { userId: 'asc' } });
+  return { state: state.map((r) => r.userId), rows: rows.map((r) => r.userId) };
+}

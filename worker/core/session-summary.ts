@@ -9,10 +9,13 @@
  *   - Funnel: greedy matching of the subsequence page view → add-to-cart → purchase, as a state
  *     machine (0: nothing yet; 1: a page view; 2: an add-to-cart after a page view; 3: a purchase
  *     after that add-to-cart). Greedy matching finds the subsequence exactly when it exists.
+ *   - Where the events are: the lowest and highest `seq` (the Kafka offsets), so the session's
+ *     events can be read again from its partition (user_session.first_offset / last_offset). Not
+ *     the seq of the first and last event by time: an out-of-order event can have either extreme.
  * Pure: no I/O.
  */
 import type { EventType } from '@/lib/events/schemas';
-import { utcDay } from './windows';
+import { dayOf } from '@/lib/days';
 
 /** What the ordered metrics need of an event type, one letter to keep stored state small. */
 export type EventKind = 'v' | 'c' | 'a' | 'p' | 'o';
@@ -43,6 +46,9 @@ export interface SessionSummary {
   pageViewAwaitingClick: boolean;
   funnelStep: FunnelStep;
   purchases: number;
+  /** The lowest and highest seq of the events (their Kafka offsets). */
+  minSeq: number;
+  maxSeq: number;
 }
 
 /** Folds events, in order, onto a summary (null: no events yet). The input summary is left unchanged. */
@@ -51,10 +57,12 @@ export function foldEvents(summary: SessionSummary | null, events: readonly Sess
   const first = events[0] as SessionEventTuple;
   const s: SessionSummary = summary
     ? { ...summary }
-    : { firstMs: first[0], lastMs: first[0], eventCount: 0, pageViews: 0, clickedPageViews: 0, pageViewAwaitingClick: false, funnelStep: 0, purchases: 0 };
-  for (const [t, , kind] of events) {
+    : { firstMs: first[0], lastMs: first[0], eventCount: 0, pageViews: 0, clickedPageViews: 0, pageViewAwaitingClick: false, funnelStep: 0, purchases: 0, minSeq: first[1], maxSeq: first[1] };
+  for (const [t, seq, kind] of events) {
     s.lastMs = t;
     s.eventCount += 1;
+    if (seq < s.minSeq) s.minSeq = seq;
+    if (seq > s.maxSeq) s.maxSeq = seq;
     switch (kind) {
       case 'v':
         s.pageViews += 1;
@@ -100,13 +108,16 @@ export interface SessionMetrics {
   funnelStep: FunnelStep;
   /** Has a purchase (in any position: conversion is not the funnel). */
   converted: boolean;
+  /** The lowest and highest seq (Kafka offset) of the session's events: the offset range that holds them. */
+  minSeq: number;
+  maxSeq: number;
 }
 
 export function metricsOf(s: SessionSummary): SessionMetrics {
   return {
     startMs: s.firstMs,
     endMs: s.lastMs,
-    day: utcDay(s.firstMs),
+    day: dayOf(s.firstMs),
     durationSeconds: (s.lastMs - s.firstMs) / 1000,
     eventCount: s.eventCount,
     pageViews: s.pageViews,
@@ -114,5 +125,7 @@ export function metricsOf(s: SessionSummary): SessionMetrics {
     bounce: s.eventCount === 1,
     funnelStep: s.funnelStep,
     converted: s.purchases > 0,
+    minSeq: s.minSeq,
+    maxSeq: s.maxSeq,
   };
 }

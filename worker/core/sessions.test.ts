@@ -38,6 +38,8 @@ interface RefRow {
   bounce: boolean;
   funnelStep: number;
   converted: boolean;
+  minSeq: number;
+  maxSeq: number;
 }
 
 function reference(events: readonly SessionEvent[], gap: number): RefRow[] {
@@ -85,6 +87,9 @@ function reference(events: readonly SessionEvent[], gap: number): RefRow[] {
         bounce: run.length === 1,
         funnelStep: step3 ? 3 : step2 ? 2 : pv.length > 0 ? 1 : 0,
         converted: buy.length > 0,
+        // The offset range that holds the session's events (not the seq of its first and last event by time).
+        minSeq: Math.min(...run.map((e) => e.seq)),
+        maxSeq: Math.max(...run.map((e) => e.seq)),
       });
     }
   }
@@ -359,7 +364,7 @@ describe('session windows: edge cases', () => {
 
   it('a session of one event is a bounce with duration 0', () => {
     expect(metrics([ev('2023-09-25T10:00:00Z', 'search')])).toEqual([
-      { userId: 'u', startMs: at('2023-09-25T10:00:00Z'), endMs: at('2023-09-25T10:00:00Z'), day: '2023-09-25', durationSeconds: 0, eventCount: 1, pageViews: 0, clickedPageViews: 0, bounce: true, funnelStep: 0, converted: false },
+      { userId: 'u', startMs: at('2023-09-25T10:00:00Z'), endMs: at('2023-09-25T10:00:00Z'), day: '2023-09-25', durationSeconds: 0, eventCount: 1, pageViews: 0, clickedPageViews: 0, bounce: true, funnelStep: 0, converted: false, minSeq: nextSeq - 1, maxSeq: nextSeq - 1 },
     ]);
   });
 
@@ -390,11 +395,17 @@ describe('session windows: edge cases', () => {
   });
 
   it('freezes old events into the prefix and closes a session once end + gap reaches the cut', () => {
-    const a = once([ev('2023-09-25T10:00:00Z'), ev('2023-09-25T10:05:00Z', 'click')]);
+    const first = ev('2023-09-25T10:00:00Z');
+    const a = once([first, ev('2023-09-25T10:05:00Z', 'click')]);
     expect(a.state.users.get('u')?.[0]?.prefix).toBeNull();
     // Cut = windowStart(10:20 − 10 min) = 10:10: both events are frozen, the session is open.
     const b = addToSessions(a.state, [], at('2023-09-25T10:20:00Z'), D);
-    expect(b.state.users.get('u')).toEqual([{ prefix: { firstMs: at('2023-09-25T10:00:00Z'), lastMs: at('2023-09-25T10:05:00Z'), eventCount: 2, pageViews: 1, clickedPageViews: 1, pageViewAwaitingClick: false, funnelStep: 1, purchases: 0 }, tail: [] }]);
+    expect(b.state.users.get('u')).toEqual([
+      {
+        prefix: { firstMs: at('2023-09-25T10:00:00Z'), lastMs: at('2023-09-25T10:05:00Z'), eventCount: 2, pageViews: 1, clickedPageViews: 1, pageViewAwaitingClick: false, funnelStep: 1, purchases: 0, minSeq: first.seq, maxSeq: first.seq + 1 },
+        tail: [],
+      },
+    ]);
     expect(b.changed).toEqual([]);
     expect(b.users.map((x) => x.userId)).toEqual(['u']);
     // End 10:05 + 30 min = 10:35: closed when the cut reaches 10:35, i.e. watermark 10:45.
@@ -405,6 +416,32 @@ describe('session windows: edge cases', () => {
     expect(c.closed).toEqual([{ userId: 'u', startMs: at('2023-09-25T10:00:00Z') }]);
     expect(c.state.users.size).toBe(0);
     expect(c.users).toEqual([{ userId: 'u', sessions: [] }]);
+  });
+
+  it('keeps the lowest and highest seq (Kafka offset) through frozen prefixes, merges and arrival out of order', () => {
+    const e = (iso: string, seq: number): SessionEvent => ({ userId: 'o', eventType: 'pageView', eventTimeMs: at(iso), seq });
+    // Offsets 100 and 101 at 10:00 and 10:05; frozen by a watermark of 10:20 (cut 10:10).
+    const a = addToSessions(once([e('2023-09-25T10:00:00Z', 100), e('2023-09-25T10:05:00Z', 101)]).state, [], at('2023-09-25T10:20:00Z'), D);
+    expect(a.state.users.get('o')?.[0]?.prefix).toMatchObject({ minSeq: 100, maxSeq: 101 });
+    // Offsets need not follow event time: 150 at 10:12, 140 at 10:11 and 90 at 10:13 extend the
+    // frozen session; the range holds the lowest and the highest, wherever they are in time.
+    const b = addToSessions(a.state, [e('2023-09-25T10:12:00Z', 150), e('2023-09-25T10:11:00Z', 140), e('2023-09-25T10:13:00Z', 90)], at('2023-09-25T10:20:00Z'), D);
+    expect(b.changed).toEqual([expect.objectContaining({ startMs: at('2023-09-25T10:00:00Z'), eventCount: 5, minSeq: 90, maxSeq: 150 })]);
+    // Two sessions bridged by a later offset: the merged session spans both ranges and the bridge.
+    const c = once([e('2023-09-25T11:00:00Z', 10), e('2023-09-25T11:35:00Z', 11)]);
+    expect(c.changed.map((r) => [r.minSeq, r.maxSeq])).toEqual([
+      [10, 10],
+      [11, 11],
+    ]);
+    const d = addToSessions(c.state, [e('2023-09-25T11:25:00Z', 12)], c.state.watermarkMs, D);
+    expect(d.changed).toEqual([expect.objectContaining({ eventCount: 3, minSeq: 10, maxSeq: 12 })]);
+    // A stored prefix whose seq range is missing or inverted is refused.
+    const json = JSON.parse(JSON.stringify(sessionStateToJson(a.state))) as { users: { sessions: { prefix: Record<string, unknown> }[] }[] };
+    const prefix = json.users[0]?.sessions[0]?.prefix as Record<string, unknown>;
+    delete prefix.maxSeq;
+    expect(() => sessionStateFromJson(json, D)).toThrow(/maxSeq/);
+    prefix.maxSeq = 1;
+    expect(() => sessionStateFromJson(json, D)).toThrow(/inconsistent/);
   });
 
   it('extends a frozen session with a later event, folding onto the prefix', () => {

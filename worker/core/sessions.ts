@@ -313,11 +313,11 @@ const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFin
 function summaryProblem(p: unknown): string | null {
   if (typeof p !== 'object' || p === null) return 'prefix is not an object';
   const q = p as Record<string, unknown>;
-  for (const f of ['firstMs', 'lastMs', 'eventCount', 'pageViews', 'clickedPageViews', 'purchases'] as const) if (!isNum(q[f])) return `prefix.${f} is not a number`;
+  for (const f of ['firstMs', 'lastMs', 'eventCount', 'pageViews', 'clickedPageViews', 'purchases', 'minSeq', 'maxSeq'] as const) if (!isNum(q[f])) return `prefix.${f} is not a number`;
   if (typeof q.pageViewAwaitingClick !== 'boolean') return 'prefix.pageViewAwaitingClick is not a boolean';
   if (q.funnelStep !== 0 && q.funnelStep !== 1 && q.funnelStep !== 2 && q.funnelStep !== 3) return 'prefix.funnelStep is not 0-3';
   const x = q as unknown as SessionSummary;
-  if (x.eventCount < 1 || x.firstMs > x.lastMs || x.clickedPageViews > x.pageViews) return 'prefix is inconsistent';
+  if (x.eventCount < 1 || x.firstMs > x.lastMs || x.clickedPageViews > x.pageViews || x.minSeq > x.maxSeq) return 'prefix is inconsistent';
   return null;
 }
 

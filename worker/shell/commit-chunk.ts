@@ -1,9 +1,14 @@
 /**
  * The commit step for one chunk of a partition's batch: route its messages (route-chunk.ts), send
- * the dead-letter and late ones, then commit aggregates + next offset + watermark + notice in one
- * transaction fenced on the position the chunk started from (the sink). A chunk the database
- * refuses for its data (SQLSTATE class 22 or 23) is split in halves until the refused event is
- * found; that event is dead-lettered with the database's reason, and the partition moves on.
+ * the dead-letter and late ones, then commit aggregates + sessions + next offset + watermark +
+ * notice in one transaction fenced on the position the chunk started from (the sink). A chunk the
+ * database refuses for its data (SQLSTATE class 22 or 23) is split in halves until the refused
+ * event is found; that event is dead-lettered with the database's reason, and the partition moves
+ * on.
+ *
+ * Sessions: every attempt (a retry, each half of a split) starts from the session state of the
+ * position it is given, which nothing changes; the state after the chunk becomes the partition's
+ * only as part of the position a successful commit returns. A fenced commit returns no state.
  */
 import type { KafkaMessage, Message } from 'kafkajs';
 import { buildCommitNotice, type CommitNotice } from '@/lib/contracts/commit-notice';
@@ -58,7 +63,7 @@ export function createChunkCommitter(d: ChunkCommitDeps) {
    */
   async function attempt(src: ChunkSource, messages: KafkaMessage[], from: Position, refused: string | undefined, sideSent: boolean): Promise<ChunkResult> {
     const started = performance.now();
-    const routed = routeChunk(messages, from.watermarkMs, d.settings, refused);
+    const routed = routeChunk(messages, from, d.settings, refused);
     const side = sideMessagesOf(routed.outcomes, src);
     // Side topics first: if we crash after this and before the commit, the chunk is replayed and
     // these are sent again (at-least-once there), but the counts stay exactly-once.
@@ -67,7 +72,8 @@ export function createChunkCommitter(d: ChunkCommitDeps) {
 
     const last = messages[messages.length - 1] as KafkaMessage;
     const nextOffset = BigInt(last.offset) + 1n;
-    const { counted, invalid, late, aggregate } = routed;
+    const { counted, invalid, late, aggregate, sessions } = routed;
+    const { sessionGapMs, allowedLatenessMs, windowSizeMs } = d.settings;
     const notice = buildCommitNotice({
       atMs: d.now(),
       groupId: d.settings.groupId,
@@ -94,6 +100,7 @@ export function createChunkCommitter(d: ChunkCommitDeps) {
         invalid,
         late,
         expired: 0n,
+        sessions: { kind: 'update', settings: { sessionGapMs, allowedLatenessMs, windowSizeMs }, changed: sessions.changed, removed: sessions.removed, closed: sessions.closed, users: sessions.users },
         notice,
       }),
     );
@@ -102,7 +109,7 @@ export function createChunkCommitter(d: ChunkCommitDeps) {
     recordCommittedChunk(d.metrics, { messages: messages.length, seconds: (performance.now() - started) / 1000, counted, invalid, late });
     d.rate.add(messages.length);
     d.onCommit(notice);
-    return { nextOffset, watermarkMs: routed.watermarkMs, clusterId: from.clusterId, verify: null };
+    return { nextOffset, watermarkMs: routed.watermarkMs, clusterId: from.clusterId, verify: null, sessions: sessions.state };
   }
 
   /**

@@ -8,9 +8,9 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '@/lib/log';
 
 export interface WorkerHealth {
-  /** `refusing`: some partition's stored position does not fit its log (see `refused`); `retrying`: a step keeps failing. */
+  /** `refusing`: some partition's stored position does not fit its log, or its stored sessions its settings (see `refused`); `retrying`: a step keeps failing. */
   status: 'starting' | 'ok' | 'stalled' | 'refusing' | 'retrying' | 'stopped';
-  /** Partitions not counted because their stored position belongs elsewhere, with the reason. */
+  /** Partitions not counted because their stored position belongs elsewhere or their open sessions were built with other settings, with the reason. */
   refused: { topic: string; partition: number; reason: string; since: string }[];
   /** A step that keeps failing (a commit, a send), while it does. */
   retrying: { what: string; attempt: number; error: string; since: string } | null;

@@ -4,23 +4,33 @@
  * commits. A position that does not belong to the partition's log (another cluster, another
  * incarnation of the topic) is never used to skip records: the partition is refused, loudly, with
  * the command that resolves it, or adopted when WORKER_ON_POSITION_MISMATCH=adopt.
+ *
+ * The partition's open sessions travel with its position: loaded with it (one snapshot), rebuilt
+ * with the stored watermark, replaced only by the state a successful commit stored, and forgotten
+ * with it. Sessions built with other settings refuse the partition like a position that does not
+ * fit (never emptied silently). A fresh start of the partition (its first position, an adopted
+ * topic) closes its open sessions as they stand, as the aggregates counted so far are kept.
  */
 import { createAggregate } from '@/worker/core/aggregate';
 import { planStart, type LivePosition, type PartitionLog, type StoredPosition } from '@/worker/core/positions';
+import { createSessionState, type SessionSettings, type SessionState } from '@/worker/core/sessions';
 import type { Logger } from '@/lib/log';
-import { resetCommand } from '@/lib/contracts/position-reset';
+import { isSessionsRefusal, refusalFix } from '@/lib/contracts/position-reset';
 import type { PartitionLogReader } from './partition-log';
 import { retryUntilDone, type RetryContext } from './retry';
+import { restoreSessions, type SessionWrite } from './session-sink';
 import type { AggregateSink, BatchCommit } from './sink';
 
 /**
  * A partition being counted. Its nextOffset is also the stored one: every position is stored
  * before it is used (a first row, an expired gap, an adopted topic are committed as moves), so the
- * next commit is fenced on it.
+ * next commit is fenced on it. `sessions` is the open sessions stored with it (its watermark is
+ * `watermarkMs`).
  */
 export interface Position extends LivePosition {
   watermarkMs: number | null;
   clusterId: string;
+  sessions: SessionState;
 }
 
 export interface BlockedPartition {
@@ -36,6 +46,8 @@ export interface PositionKeeperDeps {
   logs: PartitionLogReader;
   groupId: string;
   onMismatch: 'refuse' | 'adopt';
+  /** The settings the open sessions are built with; stored sessions built with others are refused. */
+  sessions: SessionSettings;
   /** Stops (or resumes) fetching a partition. */
   pause: (topic: string, partition: number) => void;
   resume: (topic: string, partition: number) => void;
@@ -66,25 +78,28 @@ export function createPositionKeeper(d: PositionKeeperDeps) {
     return log;
   }
 
-  /** Commits a move of the position with no events: a gap that expired, or an adopted topic. */
-  async function move(topic: string, partition: number, m: Omit<BatchCommit, 'groupId' | 'topic' | 'partition' | 'aggregate' | 'counted' | 'invalid' | 'late' | 'notice' | 'lastRecord'>) {
-    return d.sink.commit({ ...m, groupId: d.groupId, topic, partition, aggregate: createAggregate(), counted: 0, invalid: 0, late: 0, lastRecord: null, notice: null });
+  /**
+   * Commits a move of the position with no events: a gap that expired (sessions untouched), or a
+   * fresh start (a first position, an adopted topic: sessions closed as they stand).
+   */
+  async function move(topic: string, partition: number, m: Omit<BatchCommit, 'groupId' | 'topic' | 'partition' | 'aggregate' | 'counted' | 'invalid' | 'late' | 'notice' | 'lastRecord' | 'sessions'>, sessions: SessionWrite | null) {
+    return d.sink.commit({ ...m, groupId: d.groupId, topic, partition, aggregate: createAggregate(), counted: 0, invalid: 0, late: 0, lastRecord: null, notice: null, sessions });
   }
 
   /** Counts the topic as it is now from its earliest offset (WORKER_ON_POSITION_MISMATCH=adopt). */
   async function adopt(topic: string, partition: number, reason: string, storedNextOffset: bigint, log: PartitionLog): Promise<Position | 'fenced'> {
     d.log.warn(
       { topic, partition },
-      `partition ${partition} of ${topic}: ${reason}. WORKER_ON_POSITION_MISMATCH=adopt: counting the topic as it is now from its earliest offset ${log.logStart}, keeping the aggregates counted so far`,
+      `partition ${partition} of ${topic}: ${reason}. WORKER_ON_POSITION_MISMATCH=adopt: counting the topic as it is now from its earliest offset ${log.logStart}, keeping the aggregates counted so far and closing its open sessions as they stand`,
     );
-    const outcome = await move(topic, partition, { expectedNextOffset: storedNextOffset, nextOffset: log.logStart, watermarkMs: null, clusterId: log.clusterId, expired: log.logStart });
-    return outcome === 'fenced' ? outcome : { nextOffset: log.logStart, watermarkMs: null, clusterId: log.clusterId, verify: null };
+    const outcome = await move(topic, partition, { expectedNextOffset: storedNextOffset, nextOffset: log.logStart, watermarkMs: null, clusterId: log.clusterId, expired: log.logStart }, { kind: 'close-all' });
+    return outcome === 'fenced' ? outcome : { nextOffset: log.logStart, watermarkMs: null, clusterId: log.clusterId, verify: null, sessions: createSessionState(null) };
   }
 
   /** Records that the offsets from `pos` up to `to` expired (retention) before they were read, and moves past them. */
   async function expire(topic: string, partition: number, pos: Omit<Position, 'verify'>, to: bigint): Promise<Position | 'fenced'> {
     const expired = to - pos.nextOffset;
-    const outcome = await move(topic, partition, { expectedNextOffset: pos.nextOffset, nextOffset: to, watermarkMs: pos.watermarkMs, clusterId: pos.clusterId, expired });
+    const outcome = await move(topic, partition, { expectedNextOffset: pos.nextOffset, nextOffset: to, watermarkMs: pos.watermarkMs, clusterId: pos.clusterId, expired }, null);
     if (outcome === 'fenced') return outcome;
     reportExpired(topic, partition, expired, to);
     return { ...pos, nextOffset: to, verify: null };
@@ -108,8 +123,9 @@ export function createPositionKeeper(d: PositionKeeperDeps) {
     if (first) {
       d.log.error(
         { topic, partition, storedNextOffset: stored?.nextOffset.toString(), storedCluster: stored?.clusterId, logStart: log.logStart.toString(), logEnd: log.logEnd.toString(), cluster: log.clusterId },
-        `not counting partition ${partition} of ${topic}: ${reason}. Kafka now holds offsets ${log.logStart}-${log.logEnd} on cluster ${log.clusterId}. ` +
-          `To count the topic as it is now, from its earliest offset, keeping what was counted so far: ${resetCommand(topic, partition)}`,
+        `not counting partition ${partition} of ${topic}: ${reason}. ` +
+          (isSessionsRefusal(reason) ? '' : `Kafka now holds offsets ${log.logStart}-${log.logEnd} on cluster ${log.clusterId}. `) +
+          refusalFix(topic, partition, reason),
       );
     }
   }
@@ -127,14 +143,25 @@ export function createPositionKeeper(d: PositionKeeperDeps) {
       const adopted = await adopt(topic, partition, plan.reason, stored.nextOffset, log);
       return adopted === 'fenced' ? load(topic, partition) : adopted;
     }
+    let sessions: SessionState;
     if (stored === null) {
-      // A first row, so that every position in use is a stored one.
-      const outcome = await move(topic, partition, { expectedNextOffset: null, nextOffset: plan.from, watermarkMs: null, clusterId: log.clusterId, expired: plan.expired });
+      // A first row, so that every position in use is a stored one. Sessions start afresh too
+      // (session_state rows without a position could only be left by hand: closed as they stand).
+      const outcome = await move(topic, partition, { expectedNextOffset: null, nextOffset: plan.from, watermarkMs: null, clusterId: log.clusterId, expired: plan.expired }, { kind: 'close-all' });
       if (outcome === 'fenced') return load(topic, partition);
       if (plan.expired > 0n) reportExpired(topic, partition, plan.expired, plan.from);
-    } else if (plan.expired > 0n) {
-      const moved = await expire(topic, partition, { nextOffset: stored.nextOffset, watermarkMs: stored.watermarkMs, clusterId: log.clusterId }, plan.from);
-      if (moved === 'fenced') return load(topic, partition);
+      sessions = createSessionState(null);
+    } else {
+      const restored = restoreSessions(stored.watermarkMs, stored.openSessions, d.sessions);
+      if ('refused' in restored) {
+        await block(topic, partition, restored.refused, stored, log);
+        return null;
+      }
+      sessions = restored.state;
+      if (plan.expired > 0n) {
+        const moved = await expire(topic, partition, { nextOffset: stored.nextOffset, watermarkMs: stored.watermarkMs, clusterId: log.clusterId, sessions }, plan.from);
+        if (moved === 'fenced') return load(topic, partition);
+      }
     }
     refusedOn.delete(keyOf(topic, partition));
     if (blocked.delete(keyOf(topic, partition))) {
@@ -143,7 +170,7 @@ export function createPositionKeeper(d: PositionKeeperDeps) {
       await d.sink.setBlocked(topic, partition, null).catch((err: unknown) => d.log.warn({ err: (err as Error).message }, 'could not clear the refusal'));
       d.resume(topic, partition);
     }
-    return { nextOffset: plan.from, watermarkMs: stored?.watermarkMs ?? null, clusterId: log.clusterId, verify: plan.verify };
+    return { nextOffset: plan.from, watermarkMs: stored?.watermarkMs ?? null, clusterId: log.clusterId, verify: plan.verify, sessions };
   }
 
   return {
@@ -220,7 +247,10 @@ export function createPositionKeeper(d: PositionKeeperDeps) {
       else cache.set(keyOf(topic, partition), moved);
       return moved;
     },
-    /** Looks again at refused partitions whose stored position changed (a reset): one that fits now resumes. */
+    /**
+     * Looks again at refused partitions whose stored position changed (a reset), and at those
+     * refused for their sessions (closed by `npm run positions -- close-sessions`): one that fits now resumes.
+     */
     async recheck(): Promise<void> {
       if (rechecking) return; // the last one is still going (a slow database or broker)
       rechecking = true;
@@ -229,7 +259,7 @@ export function createPositionKeeper(d: PositionKeeperDeps) {
           const k = keyOf(b.topic, b.partition);
           try {
             const stored = await d.sink.loadPosition(b.topic, b.partition);
-            if (samePosition(stored, refusedOn.get(k) ?? null)) continue; // not reset: still refused
+            if (!isSessionsRefusal(b.reason) && samePosition(stored, refusedOn.get(k) ?? null)) continue; // not reset: still refused
             const pos = await load(b.topic, b.partition);
             if (pos) cache.set(k, pos);
           } catch (err) {

@@ -4,7 +4,9 @@
  *      from (this also takes the row lock, so two writers of one partition serialise);
  *   2. one set-based INSERT ... SELECT FROM unnest(...) ON CONFLICT DO UPDATE per table, merging
  *      with the combiners' merges in SQL (lib/metrics/sql.ts);
- *   3. NOTIFY the commit, which PostgreSQL delivers only if the transaction commits.
+ *   3. the chunk's sessions (session-sink.ts): user_session rows and the open sessions in
+ *      session_state;
+ *   4. NOTIFY the commit, which PostgreSQL delivers only if the transaction commits.
  * Rows are inserted in key order so concurrent batches lock shared rows (global_minute) in the
  * same order and cannot deadlock each other.
  */
@@ -12,8 +14,8 @@ import type { Aggregate } from '@/worker/core/aggregate';
 import { globalMinuteMergeSql, userDailyEventMergeSql, userDailyMergeSql, userMinuteMergeSql } from '@/lib/metrics/sql';
 import { boundNotice, COMMIT_CHANNEL, type CommitNotice } from '@/lib/contracts/commit-notice';
 import type { Db } from '@/lib/db/prisma';
-import type { StoredPosition } from '@/worker/core/positions';
-import type { AggregateSink, BatchCommit, CommitOutcome } from './sink';
+import { loadOpenSessions, writeSessions } from './session-sink';
+import type { AggregateSink, BatchCommit, CommitOutcome, StoredPartition } from './sink';
 
 class Fenced extends Error {}
 
@@ -24,19 +26,26 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export class PostgresSink implements AggregateSink {
   constructor(private readonly db: Db) {}
 
-  async loadPosition(topic: string, partition: number): Promise<StoredPosition | null> {
-    const row = await this.db.partitionState.findUnique({
-      where: { topic_partition: { topic, partition } },
-      select: { nextOffset: true, watermark: true, clusterId: true, lastRecordTimestamp: true, lastRecordCrc: true },
-    });
-    if (!row) return null;
-    const { lastRecordTimestamp: ts, lastRecordCrc: crc } = row;
-    return {
-      nextOffset: row.nextOffset,
-      watermarkMs: row.watermark?.getTime() ?? null,
-      clusterId: row.clusterId,
-      lastRecord: ts !== null && crc !== null ? { timestampMs: Number(ts), crc: Number(crc) } : null,
-    };
+  /** The position and the open sessions stored with it, read in one snapshot (so both are of the same commit). */
+  async loadPosition(topic: string, partition: number): Promise<StoredPartition | null> {
+    return this.db.$transaction(
+      async (tx) => {
+        const row = await tx.partitionState.findUnique({
+          where: { topic_partition: { topic, partition } },
+          select: { nextOffset: true, watermark: true, clusterId: true, lastRecordTimestamp: true, lastRecordCrc: true },
+        });
+        if (!row) return null;
+        const { lastRecordTimestamp: ts, lastRecordCrc: crc } = row;
+        return {
+          nextOffset: row.nextOffset,
+          watermarkMs: row.watermark?.getTime() ?? null,
+          clusterId: row.clusterId,
+          lastRecord: ts !== null && crc !== null ? { timestampMs: Number(ts), crc: Number(crc) } : null,
+          openSessions: await loadOpenSessions(tx, topic, partition),
+        };
+      },
+      { isolationLevel: 'RepeatableRead', maxWait: 10_000, timeout: 60_000 },
+    );
   }
 
   async setBlocked(topic: string, partition: number, reason: string | null): Promise<void> {
@@ -52,6 +61,7 @@ export class PostgresSink implements AggregateSink {
         async (tx) => {
           await advancePosition(tx, b);
           await upsertAggregate(tx, b.aggregate);
+          await writeSessions(tx, b.topic, b.partition, b.sessions);
           if (b.notice) await notify(tx, b.notice);
         },
         { maxWait: 10_000, timeout: 60_000 },

@@ -1,16 +1,17 @@
 /**
  * A chunk's messages through the pipeline's pure steps: decode → core (lateness, watermark,
- * aggregate: worker/core) → one tagged outcome per message. No I/O: the commit step
+ * aggregate, sessions: worker/core) → one tagged outcome per message. No I/O: the commit step
  * (commit-chunk.ts) sends and stores what this decides.
  */
 import type { KafkaMessage } from 'kafkajs';
 import { decodeEvent, type DecodeResult, type ValidEvent } from '@/lib/events/decode';
 import type { Aggregate } from '@/worker/core/aggregate';
 import { processEvents, type CoreSettings } from '@/worker/core/process-events';
+import { addToSessions, type SessionEvent, type SessionSettings, type SessionState, type SessionUpdate } from '@/worker/core/sessions';
 import { advanceWatermark } from '@/worker/core/watermark';
 import type { MessageOutcome } from './outcomes';
 
-export interface RouteSettings extends CoreSettings {
+export interface RouteSettings extends CoreSettings, SessionSettings {
   /** Events further ahead of their record's Kafka timestamp are invalid. */
   maxFutureMs: number;
 }
@@ -25,6 +26,14 @@ export interface RoutedChunk {
   late: number;
   /** The partition's watermark after the chunk. */
   watermarkMs: number | null;
+  /** The counted events added to the partition's sessions, which moved to the watermark after the chunk. */
+  sessions: SessionUpdate;
+}
+
+/** Where a chunk starts: the partition's watermark and its open sessions (their watermark is the same). */
+export interface ChunkStart {
+  watermarkMs: number | null;
+  sessions: SessionState;
 }
 
 /** What the core needs of an event, plus the message it came in (for its outcome). */
@@ -46,12 +55,15 @@ export function decodeMessage(m: KafkaMessage, maxFutureMs: number): DecodeResul
 }
 
 /**
- * Decodes the messages, runs the valid ones through the core from `watermarkMs`, and tags each
- * message. `refused`: the database refused this chunk's events; each is dead-lettered with that
- * reason, yet still moves the watermark as it did in the attempt the database refused (whose
- * late-topic sends are already out), or an event sent there as late would be counted.
+ * Decodes the messages, runs the valid ones through the core from `from` (its watermark), tags each
+ * message, and adds the counted ones to `from`'s sessions (seq: the Kafka offset), moving them to
+ * the watermark after the chunk even when nothing was counted, so sessions freeze and close.
+ * `from` is left unchanged: a retried or split chunk starts from it again. `refused`: the database
+ * refused this chunk's events; each is dead-lettered with that reason, yet still moves the
+ * watermark as it did in the attempt the database refused (whose late-topic sends are already
+ * out), or an event sent there as late would be counted.
  */
-export function routeChunk(messages: readonly KafkaMessage[], watermarkMs: number | null, s: RouteSettings, refused?: string): RoutedChunk {
+export function routeChunk(messages: readonly KafkaMessage[], from: ChunkStart, s: RouteSettings, refused?: string): RoutedChunk {
   const outcomes: MessageOutcome[] = [];
   const valid: Decoded[] = [];
   const refusedTimes: number[] = [];
@@ -73,9 +85,14 @@ export function routeChunk(messages: readonly KafkaMessage[], watermarkMs: numbe
     valid.push({ userId, eventType, eventTimeMs, sessionDuration, message, index });
     outcomes.push({ kind: 'counted', message });
   });
-  const core = processEvents(watermarkMs, valid, s);
+  const core = processEvents(from.watermarkMs, valid, s);
   for (const l of core.late) outcomes[l.event.index] = { kind: 'late', message: l.event.message, reason: l.reason, watermarkMs: l.watermarkMs };
   let watermark = core.watermarkMs;
   for (const t of refusedTimes) watermark = advanceWatermark(watermark, t, s);
-  return { outcomes, aggregate: core.aggregate, counted: core.counted, invalid, late: core.late.length, watermarkMs: watermark };
+  const counted: SessionEvent[] = [];
+  for (const v of valid) {
+    if (outcomes[v.index]?.kind === 'counted') counted.push({ userId: v.userId, eventType: v.eventType, eventTimeMs: v.eventTimeMs, seq: Number(v.message.offset) });
+  }
+  const sessions = addToSessions(from.sessions, counted, watermark, s);
+  return { outcomes, aggregate: core.aggregate, counted: core.counted, invalid, late: core.late.length, watermarkMs: watermark, sessions };
 }

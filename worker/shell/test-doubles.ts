@@ -1,18 +1,21 @@
 /**
  * Test doubles for the worker shell's unit tests, no services needed: an in-memory AggregateSink
- * that honours the fence like partition_state does, a kafkajs batch payload, a partition log
- * reader, a side output that records what it was sent, and a batch handler wired to them.
+ * that honours the fence like partition_state does and keeps sessions as user_session and
+ * session_state do, a kafkajs batch payload, a partition log reader, a side output that records
+ * what it was sent, and a batch handler wired to them.
  */
 import type { KafkaMessage, Message } from 'kafkajs';
 import pino from 'pino';
 import type { CommitNotice } from '@/lib/contracts/commit-notice';
 import type { PartitionLog, StoredPosition } from '@/worker/core/positions';
+import type { SessionRow } from '@/worker/core/sessions';
 import { createBatchHandler, type BatchPayload, type HandlerSettings } from './batch-handler';
 import type { SideOutput } from './outcomes';
 import type { PartitionLogReader } from './partition-log';
 import { createPositionKeeper } from './positions';
 import { createWorkerMetrics, RateMeter } from './prometheus';
-import type { AggregateSink, BatchCommit, CommitOutcome } from './sink';
+import type { SessionWrite, StoredUserSessions } from './session-sink';
+import type { AggregateSink, BatchCommit, CommitOutcome, StoredPartition } from './sink';
 
 export const TOPIC = 'events';
 export const CLUSTER = 'cluster-1';
@@ -29,9 +32,26 @@ interface Row extends StoredPosition {
 
 const keyOf = (topic: string, partition: number) => `${topic}/${partition}`;
 
-/** An in-memory sink: a commit whose expected offset is not the stored one is fenced, as in PostgreSQL. */
+/** A user_session row. */
+export interface UserSessionRow extends SessionRow {
+  partition: number;
+  final: boolean;
+}
+
+const sessionKey = (k: { userId: string; startMs: number }) => `${k.userId}\n${k.startMs}`;
+/** As jsonb hands it back: a copy, never the object the worker holds. */
+const viaJson = (x: unknown): unknown => JSON.parse(JSON.stringify(x));
+
+/**
+ * An in-memory sink: a commit whose expected offset is not the stored one is fenced, as in
+ * PostgreSQL; a commit's sessions are applied with it, as session-sink.ts applies them.
+ */
 export class FakeSink implements AggregateSink {
   readonly rows = new Map<string, Row>();
+  /** user_session, by user and start. */
+  readonly userSessions = new Map<string, UserSessionRow>();
+  /** session_state: open_sessions by topic/partition, then user. */
+  readonly sessionState = new Map<string, Map<string, unknown>>();
   /** Every commit that went through, in order (position moves without events included). */
   readonly commits: BatchCommit[] = [];
   /** Commits refused by the fence. */
@@ -39,9 +59,12 @@ export class FakeSink implements AggregateSink {
   /** Runs before each commit is applied: may move the position elsewhere, or throw (a database error). */
   beforeCommit: ((b: BatchCommit) => void) | undefined;
 
-  loadPosition(topic: string, partition: number): Promise<StoredPosition | null> {
+  loadPosition(topic: string, partition: number): Promise<StoredPartition | null> {
     const row = this.rows.get(keyOf(topic, partition));
-    return Promise.resolve(row ? { nextOffset: row.nextOffset, watermarkMs: row.watermarkMs, clusterId: row.clusterId, lastRecord: row.lastRecord } : null);
+    const openSessions: StoredUserSessions[] = [...(this.sessionState.get(keyOf(topic, partition)) ?? new Map<string, unknown>())]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([userId, json]) => ({ userId, openSessions: viaJson(json) }));
+    return Promise.resolve(row ? { nextOffset: row.nextOffset, watermarkMs: row.watermarkMs, clusterId: row.clusterId, lastRecord: row.lastRecord, openSessions } : null);
   }
 
   commit(b: BatchCommit): Promise<CommitOutcome> {
@@ -67,8 +90,53 @@ export class FakeSink implements AggregateSink {
       expired: (row?.expired ?? 0n) + b.expired,
       blockedReason: null,
     });
+    this.applySessions(b.topic, b.partition, b.sessions ?? null);
     this.commits.push(b);
     return Promise.resolve('committed');
+  }
+
+  private applySessions(topic: string, partition: number, w: SessionWrite | null): void {
+    if (w === null) return;
+    const state = this.sessionState.get(keyOf(topic, partition)) ?? new Map<string, unknown>();
+    this.sessionState.set(keyOf(topic, partition), state);
+    if (w.kind === 'close-all') {
+      for (const r of this.userSessions.values()) if (r.partition === partition && !r.final && state.has(r.userId)) r.final = true;
+      state.clear();
+      return;
+    }
+    const closed = new Set(w.closed.map(sessionKey));
+    for (const k of w.removed) this.userSessions.delete(sessionKey(k));
+    for (const r of w.changed) this.userSessions.set(sessionKey(r), { ...r, partition, final: closed.has(sessionKey(r)) });
+    for (const k of w.closed) {
+      const r = this.userSessions.get(sessionKey(k));
+      if (r) r.final = true;
+    }
+    for (const u of w.users) {
+      if (u.sessions.length === 0) state.delete(u.userId);
+      else state.set(u.userId, viaJson({ settings: w.settings, sessions: u.sessions }));
+    }
+  }
+
+  /** Stores a user's open sessions as another run would have (open_sessions as stored). */
+  storeSessions(partition: number, userId: string, openSessions: unknown, topic = TOPIC): void {
+    const state = this.sessionState.get(keyOf(topic, partition)) ?? new Map<string, unknown>();
+    state.set(userId, openSessions);
+    this.sessionState.set(keyOf(topic, partition), state);
+  }
+
+  /** What `npm run positions -- close-sessions` does (closeOpenSessions): open sessions final, state gone. */
+  closeAll(partition: number, topic = TOPIC): void {
+    this.applySessions(topic, partition, { kind: 'close-all' });
+  }
+
+  /** user_session, by user and start. */
+  sessions(): UserSessionRow[] {
+    return [...this.userSessions.values()].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.startMs - b.startMs));
+  }
+
+  /** The users with open sessions stored for a partition. */
+  sessionStateUsers(partition: number, topic = TOPIC): string[] {
+    return [...(this.sessionState.get(keyOf(topic, partition))?.keys() ?? [])].sort();
   }
 
   setBlocked(topic: string, partition: number, reason: string | null): Promise<void> {
@@ -182,13 +250,15 @@ export const SETTINGS: HandlerSettings = {
   windowSizeMs: 60_000,
   outOfOrdernessMs: 5_000,
   allowedLatenessMs: 600_000,
+  sessionGapMs: 1_800_000,
   chunkSize: 5_000,
 };
 
-/** A batch handler on the fakes, with the real position keeper. */
-export function handlerWithFakes(o: { chunkSize?: number; log?: Partial<PartitionLog>; onMismatch?: 'refuse' | 'adopt' } = {}) {
+/** A batch handler on the fakes, with the real position keeper; `sink`: share one with another handler (another worker). */
+export function handlerWithFakes(o: { chunkSize?: number; log?: Partial<PartitionLog>; onMismatch?: 'refuse' | 'adopt'; sessionGapMs?: number; sink?: FakeSink } = {}) {
   const log = pino({ level: 'silent' });
-  const sink = new FakeSink();
+  const sink = o.sink ?? new FakeSink();
+  const settings: HandlerSettings = { ...SETTINGS, chunkSize: o.chunkSize ?? SETTINGS.chunkSize, sessionGapMs: o.sessionGapMs ?? SETTINGS.sessionGapMs };
   const logs = fakeLogs(o.log);
   const side = fakeSide();
   const metrics = createWorkerMetrics();
@@ -201,6 +271,7 @@ export function handlerWithFakes(o: { chunkSize?: number; log?: Partial<Partitio
     logs: logs.reader,
     groupId: SETTINGS.groupId,
     onMismatch: o.onMismatch ?? 'refuse',
+    sessions: settings,
     pause: (_t, partition) => paused.push(partition),
     resume: () => {},
     onBlocked: () => {},
@@ -211,7 +282,7 @@ export function handlerWithFakes(o: { chunkSize?: number; log?: Partial<Partitio
     side: side.side,
     positions,
     logs: logs.reader,
-    settings: { ...SETTINGS, chunkSize: o.chunkSize ?? SETTINGS.chunkSize },
+    settings,
     metrics,
     rate: new RateMeter(),
     log,
