@@ -56,7 +56,7 @@ function clientComponents(...roots) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.next/', '.next-test/', '.data/', 'lib/db/generated/', 'next-env.d.ts', 'bench/results/', 'test-results/', 'playwright-report/'] },
+  { ignores: ['node_modules/', '.next/', '.next-*/', '.data/', 'lib/db/generated/', 'next-env.d.ts', 'bench/results/', 'test-results/', 'playwright-report/'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     files: ['**/*.ts', '**/*.tsx'],

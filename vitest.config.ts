@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /** Build output and data folders hold other packages' tests (e.g. .next-test/node_modules). */
-const notOurs = ['node_modules/**', '.next/**', '.next-test/**', '.data/**', 'test-results/**'];
+const notOurs = ['node_modules/**', '.next/**', '.next-*/**', '.data/**', 'test-results/**'];
 
 // Unit tests sit beside the code (*.test.ts) and run in parallel. Integration tests
 // (*.integration.test.ts) talk to the real broker and database started by scripts/test.ts and run

@@ -5,7 +5,7 @@
  * demo script and the tests parse responses with it.
  */
 import type { Config } from '@/lib/config';
-import { resetCommand } from '@/lib/contracts/position-reset';
+import { refusalFix } from '@/lib/contracts/position-reset';
 import type { CommitNotice } from '@/lib/contracts/commit-notice';
 import { partitionStates, type PartitionStateRow } from '@/web/queries/pipeline/partition-states';
 import type { SimulatorStatus } from '@/lib/contracts/simulator-control';
@@ -41,7 +41,7 @@ export async function pipelineStatus(deps: PipelineDeps, nowMs = Date.now()): Pr
       watermark: state?.watermark ?? null,
       updatedAt: state?.updatedAt ?? null,
       expired: state?.expired ?? 0,
-      refused: state?.refusedReason ? `${state.refusedReason}. To count the topic as it is now: ${resetCommand(cfg.TOPIC_EVENTS, partition)}` : null,
+      refused: state?.refusedReason ? `${state.refusedReason}. ${refusalFix(cfg.TOPIC_EVENTS, partition, state.refusedReason)}` : null,
     };
   });
   const sum = (f: (r: PartitionStateRow) => number) => rows.reduce((a, r) => a + f(r), 0);
