@@ -3,9 +3,9 @@
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatPercent } from '@/components/format';
 import { axisProps, gridProps, legendProps, tooltipProps } from './chart-theme';
-import type { UserDay } from '@/lib/contracts/dashboard';
+import type { UserDaySummary } from '@/lib/contracts/dashboard';
 
-export function CtrChart({ days, allDays }: { days: UserDay[]; allDays: string[] }) {
+export function CtrChart({ days, allDays }: { days: UserDaySummary[]; allDays: string[] }) {
   const byDay = new Map(days.map((d) => [d.day, d]));
   const data = allDays.map((day) => ({ day: day.slice(5), ctr: byDay.get(day)?.ctr ?? null }));
   return (

@@ -1,34 +1,141 @@
 /**
  * The SQL that repeats a metric's definition, all here, with one collation for event type names:
- * - CTR and the most common event, which the users table computes in SQL to sort and page by;
+ * - the ratios, the session metrics' accumulator and the most common events, which the users table,
+ *   the user page and the overview compute in SQL (to sort and page by, or to sum many rows);
  * - the ON CONFLICT merges of the worker's upserts, which are the combiners' merge applied to a
  *   stored row and a batch's row (EXCLUDED).
  * Each fragment names the combiner (./*.ts) it repeats. Server code only: it imports Prisma.
- * tests/integration/sql-merge.integration.test.ts checks the merges against the combiners.
+ * tests/integration/sql-merge.integration.test.ts checks the merges and the event metrics against the
+ * combiners, tests/integration/session-metrics.integration.test.ts the session metrics.
  */
 import { Prisma } from '@/lib/db/generated/client';
+import type { SessionStatsAcc } from './session-stats';
 
 /** The one collation for event type names in SQL: byte order, as JavaScript's `<` compares these ASCII names. */
 export const EVENT_TYPE_COLLATION = Prisma.raw('COLLATE "C"');
 
-/** clickThroughRate (./click-through-rate.ts) in SQL: clicks ÷ page views as float8, NULL without page views. */
-export function clickThroughRateSql(clicks: Prisma.Sql, pageViews: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`(${clicks})::float8 / NULLIF((${pageViews})::float8, 0)`;
+/** A ratio as float8, NULL when the denominator is 0: the `a / b` (or null) of the TypeScript definitions. */
+function ratioSql(numerator: Prisma.Sql, denominator: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(${numerator})::float8 / NULLIF((${denominator})::float8, 0)`;
+}
+
+/** clicksPerPageView (./clicks-per-page-view.ts) in SQL: clicks ÷ page views, NULL without page views. */
+export function clicksPerPageViewSql(clicks: Prisma.Sql, pageViews: Prisma.Sql): Prisma.Sql {
+  return ratioSql(clicks, pageViews);
 }
 
 /**
- * mostCommonEvent (./most-common-event.ts) in SQL: from `counts`, a query of (user_id, event_type,
- * count) rows, one row per user with a positive count: (user_id, most_common_event). The highest
- * count wins; ties go to the type name first in EVENT_TYPE_COLLATION, which most_common_event keeps.
- * (A GROUP BY with a small sort per user: faster than DISTINCT ON, whose sort the indexes, in the
- * database's collation, do not spare.)
+ * visitDurationMs (./visit-duration.ts) in SQL: end − start in whole milliseconds (bigint), for
+ * timestamptz(3) columns. Each instant becomes epoch milliseconds first, so the difference is exact.
  */
-export function mostCommonEventSql(counts: Prisma.Sql): Prisma.Sql {
+export function visitDurationMsSql(start: Prisma.Sql, end: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`((EXTRACT(EPOCH FROM (${end})) * 1000)::bigint - (EXTRACT(EPOCH FROM (${start})) * 1000)::bigint)`;
+}
+
+/**
+ * sessionStats' accumulator (./session-stats.ts) from user_session rows, as the select list of a
+ * query that groups them (or aggregates all of them): sessions (./session-count.ts), visit_time_ms
+ * (./visit-time.ts), bounces (./bounce-rate.ts: event_count = 1), session_page_views
+ * (./pages-per-session.ts), clicked_page_views (./click-through-rate.ts), converted_sessions
+ * (./conversion-rate.ts), funnel_page_view / funnel_add_to_cart / funnel_purchase (./funnel.ts:
+ * funnel_step ≥ 1, 2, 3). Every column is float8 (exact for these integers) and 0 without rows.
+ * `t` is the table's name or alias. Read back with sessionStatsAccOf.
+ */
+export function sessionStatsAccSql(t: string): Prisma.Sql {
+  const c = (column: string) => Prisma.raw(`${t}.${column}`);
   return Prisma.sql`
-    SELECT user_id, ((array_agg(event_type::text ORDER BY count DESC, event_type::text ${EVENT_TYPE_COLLATION}))[1]) ${EVENT_TYPE_COLLATION} AS most_common_event
-    FROM (${counts}) AS counts
-    WHERE count > 0
-    GROUP BY user_id`;
+    count(${c('user_id')})::float8 AS sessions,
+    COALESCE(SUM(${visitDurationMsSql(c('start_at'), c('end_at'))}), 0)::float8 AS visit_time_ms,
+    count(${c('user_id')}) FILTER (WHERE ${c('event_count')} = 1)::float8 AS bounces,
+    COALESCE(SUM(${c('page_views')}), 0)::float8 AS session_page_views,
+    COALESCE(SUM(${c('clicked_page_views')}), 0)::float8 AS clicked_page_views,
+    count(${c('user_id')}) FILTER (WHERE ${c('converted')})::float8 AS converted_sessions,
+    count(${c('user_id')}) FILTER (WHERE ${c('funnel_step')} >= 1)::float8 AS funnel_page_view,
+    count(${c('user_id')}) FILTER (WHERE ${c('funnel_step')} >= 2)::float8 AS funnel_add_to_cart,
+    count(${c('user_id')}) FILTER (WHERE ${c('funnel_step')} >= 3)::float8 AS funnel_purchase`;
+}
+
+/** The columns sessionStatsAccSql selects (NULL when a LEFT JOIN found no sessions). */
+export interface SessionStatsAccColumns {
+  sessions: number | null;
+  visit_time_ms: number | null;
+  bounces: number | null;
+  session_page_views: number | null;
+  clicked_page_views: number | null;
+  converted_sessions: number | null;
+  funnel_page_view: number | null;
+  funnel_add_to_cart: number | null;
+  funnel_purchase: number | null;
+}
+
+/** The names of sessionStatsAccSql's columns, to pass them through an outer query. */
+export const SESSION_STATS_ACC_COLUMNS = [
+  'sessions', 'visit_time_ms', 'bounces', 'session_page_views', 'clicked_page_views', 'converted_sessions', 'funnel_page_view', 'funnel_add_to_cart', 'funnel_purchase',
+] as const satisfies readonly (keyof SessionStatsAccColumns)[];
+
+/** A row of sessionStatsAccSql's columns as sessionStats' accumulator (NULLs, from a LEFT JOIN without sessions, as 0). */
+export function sessionStatsAccOf(r: SessionStatsAccColumns): SessionStatsAcc {
+  return {
+    sessions: r.sessions ?? 0,
+    visitTimeMs: r.visit_time_ms ?? 0,
+    bounces: r.bounces ?? 0,
+    sessionPageViews: r.session_page_views ?? 0,
+    clickedPageViews: r.clicked_page_views ?? 0,
+    convertedSessions: r.converted_sessions ?? 0,
+    funnel: { pageView: r.funnel_page_view ?? 0, addToCart: r.funnel_add_to_cart ?? 0, purchase: r.funnel_purchase ?? 0 },
+  };
+}
+
+/** visitTime's extract (./visit-time.ts) in SQL: visit_time_ms ÷ 1000, float8. */
+export function visitTimeSecondsSql(visitTimeMs: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(${visitTimeMs})::float8 / 1000`;
+}
+
+/** averageVisitDuration (./average-visit-duration.ts) in SQL: visit_time_ms ÷ 1000 ÷ sessions, NULL without sessions. */
+export function averageVisitDurationSql(visitTimeMs: Prisma.Sql, sessions: Prisma.Sql): Prisma.Sql {
+  return ratioSql(visitTimeSecondsSql(visitTimeMs), sessions);
+}
+
+/** bounceRate (./bounce-rate.ts) in SQL: bounces ÷ sessions, NULL without sessions. */
+export function bounceRateSql(bounces: Prisma.Sql, sessions: Prisma.Sql): Prisma.Sql {
+  return ratioSql(bounces, sessions);
+}
+
+/** pagesPerSession (./pages-per-session.ts) in SQL: the sessions' page views ÷ sessions, NULL without sessions. */
+export function pagesPerSessionSql(sessionPageViews: Prisma.Sql, sessions: Prisma.Sql): Prisma.Sql {
+  return ratioSql(sessionPageViews, sessions);
+}
+
+/** clickThroughRate (./click-through-rate.ts) in SQL: clicked page views ÷ the sessions' page views, NULL without page views. */
+export function clickThroughRateSql(clickedPageViews: Prisma.Sql, sessionPageViews: Prisma.Sql): Prisma.Sql {
+  return ratioSql(clickedPageViews, sessionPageViews);
+}
+
+/** conversionRate (./conversion-rate.ts) in SQL: converted sessions ÷ sessions, NULL without sessions. */
+export function conversionRateSql(convertedSessions: Prisma.Sql, sessions: Prisma.Sql): Prisma.Sql {
+  return ratioSql(convertedSessions, sessions);
+}
+
+/**
+ * mostCommonEvents (./most-common-event.ts) in SQL: from `counts`, a query of (user_id, event_type,
+ * count) rows, one row per user with a positive count: (user_id, most_common_events, the tied types
+ * in EVENT_TYPE_COLLATION order, as text[]; most_common_event, the first of them, which the users
+ * table sorts by, in EVENT_TYPE_COLLATION). Each user's types are aggregated by count descending,
+ * then name: the tied ones are the first k, k being how many counts equal the first.
+ * (A GROUP BY with a small sort per user: faster than DISTINCT ON or a window, whose sort the
+ * indexes, in the database's collation, do not spare.)
+ */
+export function mostCommonEventsSql(counts: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`
+    SELECT user_id, types[1:cardinality(array_positions(tallies, tallies[1]))] AS most_common_events, types[1] ${EVENT_TYPE_COLLATION} AS most_common_event
+    FROM (
+      SELECT user_id,
+             array_agg(event_type::text ORDER BY count DESC, event_type::text ${EVENT_TYPE_COLLATION}) AS types,
+             array_agg(count ORDER BY count DESC, event_type::text ${EVENT_TYPE_COLLATION}) AS tallies
+      FROM (${counts}) AS counts
+      WHERE count > 0
+      GROUP BY user_id
+    ) AS ranked`;
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * The SQL that repeats the metrics' definitions (lib/metrics/sql.ts) against the combiners, on the
  * real PostgreSQL. Random batches go through the real sink (PostgresSink.commit, whose upserts merge
- * with ON CONFLICT): the stored rows must equal the TypeScript merge of the same batches, and CTR and
- * the most common event computed in SQL must equal the combiners' extract. The database's default
+ * with ON CONFLICT): the stored rows must equal the TypeScript merge of the same batches, and clicks
+ * per page view and the most common events computed in SQL must equal the combiners' extract. (The
+ * session metrics' SQL: session-metrics.integration.test.ts.) The database's default
  * collation is ICU's root collation when the server has ICU ('apple' before 'Zoom', unlike byte
  * order), and the event types differ in case, so a fragment that drops EVENT_TYPE_COLLATION shows.
  */
@@ -14,9 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { config } from '@/lib/config';
 import { Prisma } from '@/lib/db/generated/client';
 import { createPrisma, type Db } from '@/lib/db/prisma';
-import { clickThroughRate } from '@/lib/metrics/click-through-rate';
-import { mostCommonEvent } from '@/lib/metrics/most-common-event';
-import { clickThroughRateSql, mostCommonEventSql } from '@/lib/metrics/sql';
+import { clicksPerPageView } from '@/lib/metrics/clicks-per-page-view';
+import { mostCommonEvents } from '@/lib/metrics/most-common-event';
+import { clicksPerPageViewSql, mostCommonEventsSql } from '@/lib/metrics/sql';
 import { userMetrics } from '@/lib/metrics/user-metrics';
 import { migrate } from '@/tooling/infra/migrate';
 import { addEvent, createAggregate, mergeAggregates, type Aggregate, type CoreEvent } from '@/worker/core/aggregate';
@@ -134,18 +135,22 @@ function mergedRows(batches: Aggregate[]) {
   };
 }
 
-/** CTR per user and day, and the most common event per user and day and per user over all days, computed in SQL. */
+/**
+ * Clicks per page view per user and day, and the most common events (every tied type, and the first
+ * of them, the users table's sort key) per user and day and per user over all days, computed in SQL.
+ */
 async function derivedInSql() {
-  const ctr = await db.$queryRaw<{ key: string; ctr: number | null }[]>`
-    SELECT user_id || '/' || to_char(day, 'YYYY-MM-DD') AS key, ${clickThroughRateSql(Prisma.sql`clicks`, Prisma.sql`page_views`)} AS ctr FROM user_daily`;
-  const perDay = await db.$queryRaw<{ user_id: string; most_common_event: string }[]>`${mostCommonEventSql(Prisma.sql`
+  const ratio = await db.$queryRaw<{ key: string; clicks_per_page_view: number | null }[]>`
+    SELECT user_id || '/' || to_char(day, 'YYYY-MM-DD') AS key, ${clicksPerPageViewSql(Prisma.sql`clicks`, Prisma.sql`page_views`)} AS clicks_per_page_view FROM user_daily`;
+  type Common = { user_id: string; most_common_events: string[]; most_common_event: string };
+  const perDay = await db.$queryRaw<Common[]>`${mostCommonEventsSql(Prisma.sql`
     SELECT user_id || '/' || to_char(day, 'YYYY-MM-DD') AS user_id, event_type, count FROM user_daily_event`)}`;
-  const perUser = await db.$queryRaw<{ user_id: string; most_common_event: string }[]>`${mostCommonEventSql(Prisma.sql`
+  const perUser = await db.$queryRaw<Common[]>`${mostCommonEventsSql(Prisma.sql`
     SELECT user_id, event_type, SUM(count) AS count FROM user_daily_event GROUP BY user_id, event_type`)}`;
   return {
-    ctr: sorted(ctr.map((r) => [r.key, r.ctr])),
-    mostCommonPerDay: sorted(perDay.map((r) => [r.user_id, r.most_common_event])),
-    mostCommonPerUser: sorted(perUser.map((r) => [r.user_id, r.most_common_event])),
+    clicksPerPageView: sorted(ratio.map((r) => [r.key, r.clicks_per_page_view])),
+    mostCommonPerDay: sorted(perDay.map((r) => [r.user_id, r.most_common_events, r.most_common_event])),
+    mostCommonPerUser: sorted(perUser.map((r) => [r.user_id, r.most_common_events, r.most_common_event])),
   };
 }
 
@@ -155,9 +160,9 @@ function derivedInTypeScript(batches: Aggregate[]) {
   const perUser = new Map<string, ReturnType<typeof userMetrics.create>>();
   for (const d of days) perUser.set(d.userId, userMetrics.merge(perUser.get(d.userId) ?? userMetrics.create(), d));
   return {
-    ctr: sorted(days.map((d) => [`${d.userId}/${d.day}`, clickThroughRate.extract(d)])),
-    mostCommonPerDay: sorted(days.map((d) => [`${d.userId}/${d.day}`, mostCommonEvent.extract(d)])),
-    mostCommonPerUser: sorted([...perUser].map(([userId, acc]) => [userId, mostCommonEvent.extract(acc)])),
+    clicksPerPageView: sorted(days.map((d) => [`${d.userId}/${d.day}`, clicksPerPageView.extract(d)])),
+    mostCommonPerDay: sorted(days.filter((d) => d.eventCount > 0).map((d) => [`${d.userId}/${d.day}`, mostCommonEvents.extract(d), mostCommonEvents.extract(d)[0]])),
+    mostCommonPerUser: sorted([...perUser].map(([userId, acc]) => [userId, mostCommonEvents.extract(acc), mostCommonEvents.extract(acc)[0]])),
   };
 }
 
@@ -173,7 +178,7 @@ describe('the SQL merges and metrics equal the combiners', () => {
     );
   });
 
-  it('computes CTR and the most common event in SQL as the combiners extract them', async () => {
+  it('computes clicks per page view and the most common events in SQL as the combiners extract them', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.array(eventArb, { maxLength: 25 }), { minLength: 1, maxLength: 4 }), async (eventBatches) => {
         const batches = eventBatches.map(aggregateOf);
@@ -184,13 +189,13 @@ describe('the SQL merges and metrics equal the combiners', () => {
     );
   });
 
-  it('breaks a most-common-event tie by byte order, as JavaScript compares the names', async () => {
+  it('keeps most-common-event ties, in byte order as JavaScript compares the names', async () => {
     const at = (eventType: string): CoreEvent => ({ userId: 'u1', eventType, eventTimeMs: T0, sessionDuration: 1 });
     const batches = [aggregateOf([at('apple'), at('Zoom')]), aggregateOf([at('Apple'), at('apple'), at('Zoom'), at('Apple')])];
     await commitAll(batches);
     if (icu) expect((await db.$queryRaw<{ lt: boolean }[]>`SELECT 'apple' < 'Zoom' AS lt`)[0]?.lt).toBe(true); // unlike byte order
     const sql = await derivedInSql();
-    expect(sql.mostCommonPerUser).toEqual(sorted([['u1', 'Apple']]));
+    expect(sql.mostCommonPerUser).toEqual(sorted([['u1', ['Apple', 'Zoom', 'apple'], 'Apple']]));
     expect(sql).toEqual(derivedInTypeScript(batches));
   });
 });

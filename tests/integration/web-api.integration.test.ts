@@ -71,9 +71,9 @@ describe('GET /api/health', () => {
 });
 
 describe('GET /api/users', () => {
-  type Row = { userId: string; eventCount: number; timeSpentSeconds: number; ctr: number | null; mostCommonEvent: string | null };
+  type Row = { userId: string; eventCount: number; timeSpentSeconds: number; clicksPerPageView: number | null; ctr: number | null; mostCommonEvents: string[]; sessions: number };
   type Table = { from: string; to: string; total: number; rows: Row[]; nextCursor: string | null; prevCursor: string | null };
-  const SORTS = ['events', 'ctr', 'userId', 'timeSpent', 'clicks', 'pageViews', 'mostCommonEvent'] as const;
+  const SORTS = ['events', 'clicksPerPageView', 'ctr', 'userId', 'timeSpent', 'clicks', 'pageViews', 'mostCommonEvent', 'sessions', 'visitTime', 'bounceRate'] as const;
   const page = async (query: string) => {
     const r = await usersGET(get(`/api/users?q=${prefix}&${query}`));
     expect(r.status).toBe(200);
@@ -98,10 +98,11 @@ describe('GET /api/users', () => {
     const t = await json<Table>(r);
     expect(t).toMatchObject({ from: today, to: today, total: USERS });
     expect(t.rows).toHaveLength(50);
-    expect(Object.keys(t.rows[0] ?? {}).sort()).toEqual(['clicks', 'ctr', 'eventCount', 'mostCommonEvent', 'pageViews', 'timeSpentSeconds', 'userId']);
+    expect(Object.keys(t.rows[0] ?? {}).sort()).toEqual(['bounceRate', 'clicks', 'clicksPerPageView', 'ctr', 'eventCount', 'mostCommonEvents', 'pageViews', 'sessions', 'timeSpentSeconds', 'userId', 'visitTimeSeconds']);
     const times = t.rows.map((x) => x.timeSpentSeconds);
     expect(times).toEqual([...times].sort((a, b) => b - a));
-    expect(t.rows.every((x) => x.mostCommonEvent !== null)).toBe(true);
+    expect(t.rows.every((x) => x.mostCommonEvents.length > 0)).toBe(true);
+    expect(t.rows.every((x) => x.ctr === null || (x.ctr >= 0 && x.ctr <= 1))).toBe(true);
   });
 
   it.each(SORTS.flatMap((sort) => [[sort, 'asc'], [sort, 'desc']] as const))(
@@ -126,21 +127,23 @@ describe('GET /api/users', () => {
     },
   );
 
-  it('sorts by the most common event, ties by userId', async () => {
+  it('sorts by the most common event (the first tied type in byte order), ties by userId', async () => {
     for (const order of ['asc', 'desc'] as const) {
       const rows = (await allPages(`sort=mostCommonEvent&order=${order}&limit=25`)).flatMap((t) => t.rows);
       expect(rows).toHaveLength(USERS);
-      expect(rows.every((x) => x.mostCommonEvent !== null)).toBe(true);
-      const keys = rows.map((x) => `${x.mostCommonEvent ?? ''} ${x.userId}`);
+      expect(rows.every((x) => x.mostCommonEvents.length > 0 && x.mostCommonEvents.join() === [...x.mostCommonEvents].sort().join())).toBe(true);
+      const keys = rows.map((x) => `${x.mostCommonEvents[0] ?? ''} ${x.userId}`);
       const sorted = [...keys].sort();
       expect(keys).toEqual(order === 'asc' ? sorted : sorted.reverse());
       // Several users share each most common event: the ties are what userId orders.
-      expect(new Set(rows.map((x) => x.mostCommonEvent)).size).toBeLessThan(USERS / 4);
+      expect(new Set(rows.map((x) => x.mostCommonEvents[0])).size).toBeLessThan(USERS / 4);
     }
-    // The same most common event as the other sorts report.
+    // The same most common events as the other sorts report.
     const byTime = (await page('limit=200')).rows;
-    const byEvent = new Map((await page('sort=mostCommonEvent&limit=200')).rows.map((x) => [x.userId, x.mostCommonEvent]));
-    for (const x of byTime) expect(byEvent.get(x.userId)).toBe(x.mostCommonEvent);
+    const byEvent = new Map((await page('sort=mostCommonEvent&limit=200')).rows.map((x) => [x.userId, x.mostCommonEvents]));
+    for (const x of byTime) expect(byEvent.get(x.userId)).toEqual(x.mostCommonEvents);
+    // Ties are kept: with 8 types and small counts, some users have several.
+    expect(byTime.some((x) => x.mostCommonEvents.length > 1)).toBe(true);
   });
 
   it('goes to the next page and back to the first page', async () => {
@@ -165,7 +168,7 @@ describe('GET /api/users', () => {
     const r = await usersGET(get(`/api/users?q=${prefix}&format=csv`));
     expect(r.headers.get('content-type')).toContain('text/csv');
     const lines = (await r.text()).trim().split('\r\n');
-    expect(lines[0]).toBe('userId,timeSpentSeconds,eventCount,mostCommonEvent,clicks,pageViews,ctr');
+    expect(lines[0]).toBe('userId,timeSpentSeconds,eventCount,mostCommonEvents,clicks,pageViews,clicksPerPageView,sessions,visitTimeSeconds,bounceRate,ctr');
     expect(lines).toHaveLength(USERS + 1);
   });
 
@@ -173,7 +176,7 @@ describe('GET /api/users', () => {
     const r = await usersGET(get(`/api/users?q=${prefix}&sort=mostCommonEvent&order=desc&format=csv`));
     const lines = (await r.text()).trim().split('\r\n').slice(1);
     const rows = (await page('sort=mostCommonEvent&order=desc&limit=200')).rows;
-    expect(lines.map((l) => l.split(',').slice(0, 4).join(','))).toEqual(rows.map((x) => [x.userId, x.timeSpentSeconds, x.eventCount, x.mostCommonEvent].join(',')));
+    expect(lines.map((l) => l.split(',').slice(0, 4).join(','))).toEqual(rows.map((x) => [x.userId, x.timeSpentSeconds, x.eventCount, x.mostCommonEvents.join('|')].join(',')));
   });
 
   it.each([
@@ -209,7 +212,10 @@ describe('GET /api/users', () => {
 
 describe('GET /api/users/{userId}/daily and /minutes', () => {
   const userId = seedUserId(prefix, 1);
-  type Day = { day: string; eventCount: number; timeSpentSeconds: number; eventCounts: Record<string, number>; mostCommonEvent: string | null; clicks: number; pageViews: number; ctr: number | null };
+  type Day = {
+    day: string; eventCount: number; timeSpentSeconds: number; eventCounts: Record<string, number>; mostCommonEvents: string[]; clicks: number; pageViews: number;
+    clicksPerPageView: number | null; sessions: number; sessionPageViews: number; clickedPageViews: number; ctr: number | null;
+  };
 
   it('returns the days of the range, sorted, in the documented shape', async () => {
     const r = await dailyGET(get(`/api/users/${userId}/daily?from=2000-01-01&to=2000-12-31`), params(userId));
@@ -218,16 +224,24 @@ describe('GET /api/users/{userId}/daily and /minutes', () => {
     expect(days).toHaveLength(3);
     expect(days.map((d) => d.day)).toEqual([...days.map((d) => d.day)].sort());
     const d = days[0] as Day;
-    expect(Object.keys(d).sort()).toEqual(['clicks', 'ctr', 'day', 'eventCount', 'eventCounts', 'mostCommonEvent', 'pageViews', 'timeSpentSeconds']);
+    expect(Object.keys(d).sort()).toEqual([
+      'averageVisitDurationSeconds', 'bounceRate', 'bounces', 'clickedPageViews', 'clicks', 'clicksPerPageView', 'conversionRate', 'convertedSessions', 'ctr', 'day',
+      'eventCount', 'eventCounts', 'funnel', 'mostCommonEvents', 'pageViews', 'pagesPerSession', 'sessionPageViews', 'sessions', 'timeSpentSeconds', 'visitTimeMs', 'visitTimeSeconds',
+    ]);
     expect(Object.values(d.eventCounts).reduce((a, b) => a + b, 0)).toBe(d.eventCount);
     const max = Math.max(...Object.values(d.eventCounts));
-    expect(d.mostCommonEvent).toBe(Object.keys(d.eventCounts).filter((k) => d.eventCounts[k] === max).sort()[0]);
-    expect(d.ctr).toBe(d.pageViews > 0 ? d.clicks / d.pageViews : null);
+    expect(d.mostCommonEvents).toEqual(Object.keys(d.eventCounts).filter((k) => d.eventCounts[k] === max).sort());
+    expect(d.clicksPerPageView).toBe(d.pageViews > 0 ? d.clicks / d.pageViews : null);
+    expect(d.ctr).toBe(d.sessionPageViews > 0 ? d.clickedPageViews / d.sessionPageViews : null);
   });
 
   it('exports CSV', async () => {
     const r = await dailyGET(get(`/api/users/${userId}/daily?format=csv`), params(userId));
-    expect((await r.text()).split('\r\n')[0]).toMatch(/^day,eventCount,timeSpentSeconds,mostCommonEvent,clicks,pageViews,ctr,addToCart/);
+    expect((await r.text()).split('\r\n')[0]).toBe(
+      'day,eventCount,timeSpentSeconds,mostCommonEvents,clicks,pageViews,clicksPerPageView,sessions,visitTimeSeconds,averageVisitDurationSeconds,bounces,bounceRate,' +
+        'sessionPageViews,pagesPerSession,clickedPageViews,ctr,convertedSessions,conversionRate,funnelPageView,funnelAddToCart,funnelPurchase,' +
+        'addToCart,click,login,logout,pageView,purchase,removeFromCart,search',
+    );
   });
 
   it('returns minutes', async () => {

@@ -1,7 +1,9 @@
 /**
  * Deterministic aggregate rows for tests and benchmarks, written straight into the tables the worker
- * fills (user_daily, user_daily_event, user_minute and, on request, global_minute). Users are
- * `${prefix}-00000` …; global_minute rows are added to whatever is there.
+ * fills (user_daily, user_daily_event, user_session, user_minute and, on request, global_minute).
+ * Users are `${prefix}-00000` …; global_minute rows are added to whatever is there. The sessions of
+ * a user-day (1 to 3, starting on that day) hold exactly its events and page views; their Kafka
+ * offsets point nowhere (the session page says their events cannot be read).
  */
 import type { PrismaClient } from '@/lib/db/generated/client';
 import { EVENT_TYPES } from '@/lib/events/schemas';
@@ -20,6 +22,41 @@ export interface SeedOptions {
    * share a database with others must not change global totals under them).
    */
   global?: boolean;
+  /** Also write user_session rows (on by default). */
+  sessions?: boolean;
+}
+
+type SessionRow = {
+  userId: string; startAt: Date; endAt: Date; day: Date; eventCount: number; pageViews: number; clickedPageViews: number;
+  funnelStep: number; converted: boolean; partition: number; firstOffset: bigint; lastOffset: bigint; final: boolean;
+};
+
+/** 1–3 sessions holding a user-day's events, page views and at most its clicks as clicked page views. */
+function daySessions(userId: string, day: Date, eventCount: number, pageViews: number, clicks: number, random: () => number, nowMs: number): SessionRow[] {
+  const k = Math.min(eventCount, 1 + Math.floor(random() * 3));
+  const sizes = Array.from({ length: k }, () => 1);
+  for (let left = eventCount - k; left > 0; left--) {
+    const i = Math.floor(random() * k);
+    sizes[i] = (sizes[i] ?? 1) + 1;
+  }
+  let pvLeft = pageViews;
+  let clicksLeft = clicks;
+  const out: SessionRow[] = [];
+  for (let i = 0; i < k; i++) {
+    const n = sizes[i] ?? 1;
+    const pv = Math.min(n, pvLeft);
+    pvLeft -= pv;
+    const clicked = Math.min(pv, clicksLeft, Math.floor(random() * (pv + 1)));
+    clicksLeft -= clicked;
+    const startAt = new Date(day.getTime() + (1 + 4 * i) * 3_600_000 + Math.floor(random() * 3_600_000));
+    const endAt = new Date(startAt.getTime() + (n === 1 ? 0 : Math.floor(random() * 40 * 60_000) + 1000));
+    const funnelStep = pv === 0 ? 0 : random() < 0.6 ? 1 : random() < 0.6 ? 2 : 3;
+    out.push({
+      userId, startAt, endAt, day, eventCount: n, pageViews: pv, clickedPageViews: clicked, funnelStep, converted: funnelStep === 3 || random() < 0.03,
+      partition: 0, firstOffset: BigInt(i * 1000), lastOffset: BigInt(i * 1000 + n - 1), final: endAt.getTime() < nowMs - 3_600_000,
+    });
+  }
+  return out;
 }
 
 function rng(seed: number) {
@@ -42,6 +79,9 @@ export async function seedAggregates(db: PrismaClient, o: SeedOptions): Promise<
   const today = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), new Date(now).getUTCDate());
   const daily: Parameters<PrismaClient['userDaily']['createMany']>[0] extends infer A ? (A extends { data: infer D } ? (D extends readonly (infer R)[] ? R[] : never) : never) : never = [];
   const events: { userId: string; day: Date; eventType: string; count: number }[] = [];
+  const sessions: SessionRow[] = [];
+  // Its own random stream, so the other tables hold what they held before sessions were seeded.
+  const sessionRandom = rng((o.seed ?? 42) + 7919);
   for (let u = 0; u < o.users; u++) {
     const userId = seedUserId(o.prefix, u);
     for (let d = 0; d < o.days; d++) {
@@ -56,10 +96,12 @@ export async function seedAggregates(db: PrismaClient, o: SeedOptions): Promise<
         firstEventAt: new Date(day.getTime() + 3_600_000), lastEventAt: new Date(day.getTime() + 7_200_000),
       });
       for (const [eventType, count] of counts) events.push({ userId, day, eventType, count });
+      if (o.sessions !== false) sessions.push(...daySessions(userId, day, eventCount, pageViews, clicks, sessionRandom, now));
     }
   }
   for (let i = 0; i < daily.length; i += 5000) await db.userDaily.createMany({ data: daily.slice(i, i + 5000), skipDuplicates: true });
   for (let i = 0; i < events.length; i += 5000) await db.userDailyEvent.createMany({ data: events.slice(i, i + 5000), skipDuplicates: true });
+  for (let i = 0; i < sessions.length; i += 5000) await db.userSession.createMany({ data: sessions.slice(i, i + 5000), skipDuplicates: true });
 
   const minutes = o.minutes ?? 0;
   if (minutes > 0) {
@@ -96,4 +138,5 @@ export async function deleteSeeded(db: PrismaClient, prefix: string): Promise<vo
   await db.$executeRaw`DELETE FROM user_daily WHERE user_id LIKE ${pattern}`;
   await db.$executeRaw`DELETE FROM user_daily_event WHERE user_id LIKE ${pattern}`;
   await db.$executeRaw`DELETE FROM user_minute WHERE user_id LIKE ${pattern}`;
+  await db.$executeRaw`DELETE FROM user_session WHERE user_id LIKE ${pattern}`;
 }

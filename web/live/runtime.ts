@@ -10,12 +10,15 @@ import type { RecentEvents } from './recent-events';
 import type { SimulationController } from './simulation-controller';
 import type { TopicOffsetsReader } from './topic-offsets';
 import type { RateLimiter } from './rate-limit';
+import type { SessionEventsReader } from './session-events-reader';
 
 export interface WebRuntime {
   cfg: Config;
   simulation: SimulationController;
   offsets: TopicOffsetsReader;
   recent: RecentEvents;
+  /** Reads a session's events back from Kafka (the session page). */
+  sessionEvents: SessionEventsReader;
   controlLimiter: RateLimiter;
   /** Events per second as committed by the worker, when known. */
   eventsPerSecond(): number | undefined;

@@ -1,6 +1,6 @@
 /**
  * Wires the live side of the web server: the runtime shared with the route handlers, Socket.IO,
- * the LISTEN bridge, the publisher and the raw-event relay. `close()` stops them in reverse order
+ * the LISTEN bridge, the publisher, the raw-event relay and the session events reader. `close()` stops them in reverse order
  * and is safe to call twice.
  */
 import type http from 'node:http';
@@ -20,6 +20,7 @@ import { processedTotal } from '@/web/queries/pipeline/processed-total';
 import { createRecentEvents } from './recent-events';
 import { setRuntime, type WebRuntime } from './runtime';
 import { sharedLoader } from './shared-loader';
+import { createSessionEventsReader } from './session-events-reader';
 import { createSimulationController } from './simulation-controller';
 import { createSocketServer } from './socket-server';
 import { userRoom } from '@/lib/contracts/socket-events';
@@ -47,6 +48,7 @@ export function startLive(o: LiveOptions): Live {
   let lastNotice: CommitNotice | null = null;
   const offsets = createTopicOffsetsReader(o.kafka, cfg.TOPIC_EVENTS);
   const recent = createRecentEvents();
+  const sessionEvents = createSessionEventsReader({ kafka: o.kafka, cfg, log: log.child({ part: 'session-events' }), offsets });
   const simulation = createSimulationController(o.simulator, { rate: cfg.SIMULATOR_RATE, users: cfg.SIMULATOR_USERS });
 
   const sampler = createRateSampler(() => processedTotal(cfg.TOPIC_EVENTS));
@@ -86,6 +88,7 @@ export function startLive(o: LiveOptions): Live {
     simulation,
     offsets,
     recent,
+    sessionEvents,
     controlLimiter: createRateLimiter(20, 2),
     eventsPerSecond: () => sampler.rate(),
     lastNotice: () => lastNotice,
@@ -106,7 +109,8 @@ export function startLive(o: LiveOptions): Live {
         await new Promise<void>((resolve) => {
           void io.close(() => resolve());
         });
-        await Promise.allSettled([listener.close(), relay?.close(), offsets.close()]);
+        await Promise.allSettled([listener.close(), relay?.close(), sessionEvents.close()]);
+        await offsets.close();
         setRuntime(undefined);
       })();
       return closing;

@@ -13,7 +13,8 @@ export interface PartitionOffsets {
 }
 
 export interface TopicOffsetsReader {
-  latest(): Promise<PartitionOffsets[]>;
+  /** The partitions' offsets, at most a second old; `fresh`: asked of Kafka now (a read that must see the newest commit). */
+  latest(fresh?: boolean): Promise<PartitionOffsets[]>;
   /** Resolves when the broker answers a metadata request within the timeout. */
   ping(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
@@ -50,31 +51,35 @@ export function createTopicOffsetsReader(kafka: Kafka, topic: string, cacheMs = 
     await a?.disconnect().catch(() => undefined);
   };
 
+  /** One request to Kafka; its answer becomes the cached one. */
+  const fetchNow = (): Promise<PartitionOffsets[]> =>
+    withTimeout(
+      (async () => {
+        const a = await connected();
+        const rows = await a.fetchTopicOffsets(topic);
+        return rows.map((r) => ({ partition: r.partition, low: Number(r.low), high: Number(r.high) }));
+      })(),
+      timeoutMs,
+      'Kafka',
+    )
+      .then((value) => {
+        cached = { at: Date.now(), value };
+        return value;
+      })
+      .catch(async (err: unknown) => {
+        cached = undefined;
+        await drop();
+        throw err;
+      });
+
   return {
-    latest() {
+    latest(fresh = false) {
       if (closed) return Promise.reject(new Error('closed'));
+      if (fresh) return fetchNow();
       if (cached && Date.now() - cached.at < cacheMs) return Promise.resolve(cached.value);
-      inFlight ??= withTimeout(
-        (async () => {
-          const a = await connected();
-          const rows = await a.fetchTopicOffsets(topic);
-          return rows.map((r) => ({ partition: r.partition, low: Number(r.low), high: Number(r.high) }));
-        })(),
-        timeoutMs,
-        'Kafka',
-      )
-        .then((value) => {
-          cached = { at: Date.now(), value };
-          return value;
-        })
-        .catch(async (err: unknown) => {
-          cached = undefined;
-          await drop();
-          throw err;
-        })
-        .finally(() => {
-          inFlight = undefined;
-        });
+      inFlight ??= fetchNow().finally(() => {
+        inFlight = undefined;
+      });
       return inFlight;
     },
     async ping(ms) {

@@ -14,10 +14,10 @@ describe('aggregation', () => {
       eventCount: 1,
       timeSpentSeconds: 180,
       eventCounts: { pageView: 1 },
-      mostCommonEvent: 'pageView',
+      mostCommonEvents: ['pageView'],
       clicks: 0,
       pageViews: 1,
-      ctr: 0,
+      clicksPerPageView: 0,
       firstEventAt: '2023-09-25T14:30:00.000Z',
       lastEventAt: '2023-09-25T14:30:00.000Z',
     });
@@ -35,7 +35,7 @@ describe('aggregation', () => {
       ['2023-09-25', 2, '2023-09-25T10:00:00.000Z', '2023-09-25T23:59:59.000Z'],
       ['2023-09-26', 1, '2023-09-26T00:00:00.000Z', '2023-09-26T00:00:00.000Z'],
     ]);
-    expect(days[0]?.ctr).toBeNull();
+    expect(days[0]?.clicksPerPageView).toBeNull();
   });
 
   it('merges without changing its inputs', () => {

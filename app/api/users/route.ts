@@ -1,15 +1,19 @@
 /**
  * GET /api/users?day=YYYY-MM-DD | from=&to=, sort=userId|timeSpent|events|mostCommonEvent|clicks|
- * pageViews|ctr, order, q (userId prefix), limit, cursor, format=json|csv. JSON: { from, to, total,
- * rows: [{userId, eventCount, timeSpentSeconds, clicks, pageViews, ctr, mostCommonEvent}],
- * nextCursor, prevCursor } (pass either back as `cursor` for the next or the previous page; ties on
- * the sort key go by userId). CSV: every matching row in the same order (up to 100,000).
+ * pageViews|clicksPerPageView|ctr|sessions|visitTime|bounceRate, order, q (userId prefix), limit,
+ * cursor, format=json|csv. JSON: UsersTable (lib/contracts/dashboard.ts): { from, to, total,
+ * rows: [{userId, eventCount, timeSpentSeconds, clicks, pageViews, clicksPerPageView,
+ * mostCommonEvents, sessions, visitTimeSeconds, bounceRate, ctr}], nextCursor, prevCursor } (pass
+ * either back as `cursor` for the next or the previous page; ties on the sort key go by userId;
+ * mostCommonEvent sorts by the first tied type in COLLATE "C" order). CSV: every matching row in
+ * the same order (up to 100,000), the tied most common events joined with "|".
  */
 import { csvHeaders, csvStream } from '@/web/http/csv';
 import { methodNotAllowed } from '@/web/http/errors';
 import { parseQuery } from '@/web/http/parse';
 import { withErrors } from '@/web/http/route';
 import { usersParamsSchema } from '@/web/http/users-list-params';
+import { MOST_COMMON_EVENTS_SEPARATOR } from '@/lib/metrics/most-common-event';
 import { allUsersRows, usersTable } from '@/web/queries/users/users-table';
 
 export const dynamic = 'force-dynamic';
@@ -21,10 +25,13 @@ export const GET = withErrors('users', async (request: Request) => {
   if (format === 'csv') {
     const batches = (async function* () {
       for await (const rows of allUsersRows({ range, sort, order, q })) {
-        yield rows.map((r) => [r.userId, r.timeSpentSeconds, r.eventCount, r.mostCommonEvent, r.clicks, r.pageViews, r.ctr]);
+        yield rows.map((r) => [
+          r.userId, r.timeSpentSeconds, r.eventCount, r.mostCommonEvents.join(MOST_COMMON_EVENTS_SEPARATOR), r.clicks, r.pageViews, r.clicksPerPageView,
+          r.sessions, r.visitTimeSeconds, r.bounceRate, r.ctr,
+        ]);
       }
     })();
-    const header = ['userId', 'timeSpentSeconds', 'eventCount', 'mostCommonEvent', 'clicks', 'pageViews', 'ctr'];
+    const header = ['userId', 'timeSpentSeconds', 'eventCount', 'mostCommonEvents', 'clicks', 'pageViews', 'clicksPerPageView', 'sessions', 'visitTimeSeconds', 'bounceRate', 'ctr'];
     return new Response(csvStream(header, batches), { headers: csvHeaders(`users_${range.from}_${range.to}.csv`) });
   }
   const table = await usersTable({ range, sort, order, q, limit, cursor });

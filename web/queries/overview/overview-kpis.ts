@@ -3,17 +3,20 @@
  * - events per second: events in the previous and the current (partial) minute window of
  *   global_minute, divided by the seconds they span;
  * - users active in the last 5 minutes: distinct users with a user_minute row in that time;
- * - today's (UTC) events, time on site and CTR, from user_daily.
+ * - today's (UTC) events, time on site and clicks per page view, from user_daily;
+ * - today's session metrics and funnel, from user_session (./day-session-stats.ts).
  */
-import { clickThroughRate } from '@/lib/metrics/click-through-rate';
+import { clicksPerPageView } from '@/lib/metrics/clicks-per-page-view';
 import { prisma } from '@/web/queries/db';
 import type { OverviewKpis } from '@/lib/contracts/dashboard';
+import { oneDaySessionStats } from './day-session-stats';
+import { windowStart } from '@/lib/windows';
 
 export async function overviewKpis(nowMs: number, windowMs: number): Promise<OverviewKpis> {
   const day = new Date(nowMs).toISOString().slice(0, 10);
-  const currentWindow = Math.floor(nowMs / windowMs) * windowMs;
+  const currentWindow = windowStart(nowMs, windowMs);
   const rateFrom = currentWindow - windowMs;
-  const rows = await prisma().$queryRaw<
+  const [rows, sessions] = await Promise.all([prisma().$queryRaw<
     { recent: number; active: number; events: number; time_spent: number; users: number; clicks: number; page_views: number }[]
   >`
     SELECT
@@ -24,7 +27,7 @@ export async function overviewKpis(nowMs: number, windowMs: number): Promise<Ove
       count(*)::int AS users,
       COALESCE(SUM(clicks), 0)::float8 AS clicks,
       COALESCE(SUM(page_views), 0)::float8 AS page_views
-    FROM user_daily WHERE day = ${day}::date`;
+    FROM user_daily WHERE day = ${day}::date`, oneDaySessionStats(day)]);
   const r = rows[0];
   const spanSeconds = Math.max(1, (nowMs - rateFrom) / 1000);
   return {
@@ -37,7 +40,8 @@ export async function overviewKpis(nowMs: number, windowMs: number): Promise<Ove
       users: r?.users ?? 0,
       clicks: r?.clicks ?? 0,
       pageViews: r?.page_views ?? 0,
-      ctr: clickThroughRate.extract({ clicks: r?.clicks ?? 0, pageViews: r?.page_views ?? 0 }),
+      clicksPerPageView: clicksPerPageView.extract({ clicks: r?.clicks ?? 0, pageViews: r?.page_views ?? 0 }),
+      sessions,
     },
   };
 }

@@ -3,16 +3,18 @@
  * userId prefix and paginated with keyset cursors both ways (no OFFSET, so page 500 costs what
  * page 1 does).
  *
- * A single day reads user_daily rows directly; a range aggregates user_daily over its days. The
- * sort key and direction come from fixed SQL fragments chosen by the validated `sort`; values are
- * always parameters. Sorting by the most common event is its own query (list-users-by-common-event).
+ * The event totals come from user_daily (a single day reads its rows directly; a range sums them);
+ * the session totals from user_session (sessionsPerUser), joined per user: a user with events but
+ * no session starting in the period has 0 sessions and no bounce rate or CTR. The sort key and
+ * direction come from fixed SQL fragments chosen by the validated `sort`; values are always
+ * parameters. Sorting by the most common event is its own query (list-users-by-common-event).
  */
-import { Prisma, prisma, prefixPattern } from '@/web/queries/db';
-import { clickThroughRateSql } from '@/lib/metrics/sql';
+import { Prisma, prisma } from '@/web/queries/db';
+import { bounceRateSql, clicksPerPageViewSql, clickThroughRateSql, visitTimeSecondsSql } from '@/lib/metrics/sql';
 import { listUsersByCommonEvent } from './list-users-by-common-event';
 import type { UserSort } from './users-cursor';
 import { keyset, keysetPage } from './users-keyset';
-import { toUserRow, type ListUsersInput, type RawUserRow, type UserRow } from './users-rows';
+import { prefixFilter, sessionColumns, sessionsPerUser, toUserRow, type ListUsersInput, type RawUserRow, type UserRow } from './users-rows';
 import type { DayRange } from '@/lib/days';
 
 export type { ListUsersInput, UserRow } from './users-rows';
@@ -22,9 +24,12 @@ export interface UsersPage {
   nextCursor: string | null;
   /** Reads the page before this one; null on the first page. */
   prevCursor: string | null;
-  /** Each row's most common event when the query worked it out anyway (the mostCommonEvent sort). */
-  mostCommonEvents: Map<string, string> | null;
+  /** Each row's most common events when the query worked them out anyway (the mostCommonEvent sort). */
+  mostCommonEvents: Map<string, string[]> | null;
 }
+
+/** Ratios without a denominator (NULL) sort below every real value. */
+const orMinusOne = (sql: Prisma.Sql) => Prisma.sql`COALESCE(${sql}, -1::float8)`;
 
 const SORT_KEYS: Record<Exclude<UserSort, 'mostCommonEvent'>, Prisma.Sql> = {
   userId: Prisma.sql`user_id`,
@@ -32,23 +37,32 @@ const SORT_KEYS: Record<Exclude<UserSort, 'mostCommonEvent'>, Prisma.Sql> = {
   events: Prisma.sql`events`,
   clicks: Prisma.sql`clicks`,
   pageViews: Prisma.sql`page_views`,
-  // Users without page views have no CTR; they sort below every real CTR.
-  ctr: Prisma.sql`COALESCE(${clickThroughRateSql(Prisma.sql`clicks`, Prisma.sql`page_views`)}, -1::float8)`,
+  clicksPerPageView: orMinusOne(clicksPerPageViewSql(Prisma.sql`clicks`, Prisma.sql`page_views`)),
+  ctr: orMinusOne(clickThroughRateSql(Prisma.sql`clicked_page_views`, Prisma.sql`session_page_views`)),
+  sessions: Prisma.sql`sessions`,
+  visitTime: visitTimeSecondsSql(Prisma.sql`visit_time_ms`),
+  bounceRate: orMinusOne(bounceRateSql(Prisma.sql`bounces`, Prisma.sql`sessions`)),
 };
 
-function source(range: DayRange, q: string): Prisma.Sql {
-  const filter = q === '' ? Prisma.empty : Prisma.sql`AND user_id LIKE ${prefixPattern(q)} ESCAPE '\\'`;
+function eventsPerUser(range: DayRange, q: string): Prisma.Sql {
   if (range.from === range.to) {
     return Prisma.sql`
       SELECT user_id, event_count::float8 AS events, time_spent_seconds::float8 AS time_spent,
              clicks::float8 AS clicks, page_views::float8 AS page_views
-      FROM user_daily WHERE day = ${range.from}::date ${filter}`;
+      FROM user_daily WHERE day = ${range.from}::date ${prefixFilter('user_id', q)}`;
   }
   return Prisma.sql`
     SELECT user_id, SUM(event_count)::float8 AS events, SUM(time_spent_seconds)::float8 AS time_spent,
            SUM(clicks)::float8 AS clicks, SUM(page_views)::float8 AS page_views
-    FROM user_daily WHERE day BETWEEN ${range.from}::date AND ${range.to}::date ${filter}
+    FROM user_daily WHERE day BETWEEN ${range.from}::date AND ${range.to}::date ${prefixFilter('user_id', q)}
     GROUP BY user_id`;
+}
+
+function source(range: DayRange, q: string): Prisma.Sql {
+  return Prisma.sql`
+    SELECT ev.*, ${sessionColumns('se')}
+    FROM (${eventsPerUser(range, q)}) ev
+    LEFT JOIN (${sessionsPerUser(range, q)}) se ON se.user_id = ev.user_id`;
 }
 
 async function listUsersByColumn(input: ListUsersInput & { sort: Exclude<UserSort, 'mostCommonEvent'> }) {
@@ -57,7 +71,7 @@ async function listUsersByColumn(input: ListUsersInput & { sort: Exclude<UserSor
   const rows = await prisma().$queryRaw<RawUserRow[]>`
     WITH src AS (${source(input.range, input.q)}),
     keyed AS (SELECT src.*, ${key} AS sort_key FROM src)
-    SELECT user_id, events, time_spent, clicks, page_views, sort_key FROM keyed
+    SELECT * FROM keyed
     ${ks.where}
     ORDER BY sort_key ${ks.dir}, user_id ${ks.dir}
     LIMIT ${input.limit + 1}`;

@@ -1,18 +1,18 @@
 /**
- * The most common event type of each given user over a range, from user_daily_event (as
- * mostCommonEventSql defines it). Only asked for the rows on a page, so it reads a few hundred
- * rows by primary key.
+ * The most common event types of each given user over a range (every tied type, as
+ * mostCommonEventsSql defines them), from user_daily_event. Only asked for the rows on a page, so
+ * it reads a few hundred rows by primary key.
  */
 import { Prisma, prisma } from '@/web/queries/db';
 import type { DayRange } from '@/lib/days';
-import { mostCommonEventSql } from '@/lib/metrics/sql';
+import { mostCommonEventsSql } from '@/lib/metrics/sql';
 
-export async function mostCommonEvents(userIds: readonly string[], range: DayRange): Promise<Map<string, string>> {
+export async function mostCommonEvents(userIds: readonly string[], range: DayRange): Promise<Map<string, string[]>> {
   if (userIds.length === 0) return new Map();
-  const rows = await prisma().$queryRaw<{ user_id: string; most_common_event: string }[]>`${mostCommonEventSql(Prisma.sql`
+  const rows = await prisma().$queryRaw<{ user_id: string; most_common_events: string[] }[]>`${mostCommonEventsSql(Prisma.sql`
     SELECT user_id, event_type, SUM(count) AS count
     FROM user_daily_event
     WHERE user_id IN (${Prisma.join(userIds)}) AND day BETWEEN ${range.from}::date AND ${range.to}::date
     GROUP BY user_id, event_type`)}`;
-  return new Map(rows.map((r) => [r.user_id, r.most_common_event]));
+  return new Map(rows.map((r) => [r.user_id, r.most_common_events]));
 }

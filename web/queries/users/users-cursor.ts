@@ -7,7 +7,12 @@
 import { z } from 'zod';
 import { USER_ID_PATTERN } from '@/lib/events/schemas';
 
-export const USER_SORTS = ['userId', 'timeSpent', 'events', 'mostCommonEvent', 'clicks', 'pageViews', 'ctr'] as const;
+/**
+ * The users table's sorts. `ctr` is clicked page views ÷ page views (lib/metrics/click-through-rate.ts);
+ * `clicksPerPageView` is the old ratio (clicks ÷ page views). `mostCommonEvent` sorts by the first
+ * of the tied most common types in COLLATE "C" order.
+ */
+export const USER_SORTS = ['userId', 'timeSpent', 'events', 'mostCommonEvent', 'clicks', 'pageViews', 'clicksPerPageView', 'ctr', 'sessions', 'visitTime', 'bounceRate'] as const;
 export type UserSort = (typeof USER_SORTS)[number];
 export type SortOrder = 'asc' | 'desc';
 export type CursorDirection = 'next' | 'prev';

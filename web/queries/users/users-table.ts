@@ -1,22 +1,11 @@
-/** The users table as the page and the API show it: a page of rows, each with its most common event. */
+/** The users table as the page and the API show it: a page of rows, each with its most common events (ties kept). */
+import type { UsersTable, UsersTableRow } from '@/lib/contracts/dashboard';
 import { countUsers } from './count-users';
-import { listUsers, type ListUsersInput, type UserRow } from './list-users';
+import { listUsers, type ListUsersInput } from './list-users';
 import { mostCommonEvents } from './most-common-events';
 import { decodeCursor } from './users-cursor';
 
-export interface UsersTableRow extends UserRow {
-  mostCommonEvent: string | null;
-}
-
-export interface UsersTable {
-  from: string;
-  to: string;
-  total: number;
-  rows: UsersTableRow[];
-  nextCursor: string | null;
-  /** Reads the page before this one; null on the first page. */
-  prevCursor: string | null;
-}
+export type { UsersTable, UsersTableRow } from '@/lib/contracts/dashboard';
 
 export async function usersTable(input: ListUsersInput, withTotal = true): Promise<UsersTable> {
   const [page, total] = await Promise.all([listUsers(input), withTotal ? countUsers(input.range, input.q) : Promise.resolve(-1)]);
@@ -25,7 +14,7 @@ export async function usersTable(input: ListUsersInput, withTotal = true): Promi
     from: input.range.from,
     to: input.range.to,
     total,
-    rows: page.rows.map((r) => ({ ...r, mostCommonEvent: common.get(r.userId) ?? null })),
+    rows: page.rows.map((r) => ({ ...r, mostCommonEvents: common.get(r.userId) ?? [] })),
     nextCursor: page.nextCursor,
     prevCursor: page.prevCursor,
   };
