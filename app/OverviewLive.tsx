@@ -4,12 +4,15 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { DistributionChart } from '@/components/charts/DistributionChart';
 import { EventsPerMinuteChart } from '@/components/charts/EventsPerMinuteChart';
-import { formatDuration, formatInt, formatPercent, formatRate, formatTime } from '@/components/format';
+import { FunnelChart } from '@/components/charts/FunnelChart';
+import { formatDuration, formatInt, formatPercent, formatRate, formatRatio, formatTime, formatVisitDuration } from '@/components/format';
 import { Kpi } from '@/components/Kpi';
 import { useLiveEvent } from '@/components/live/socket';
 import { PipelinePanel } from '@/components/PipelinePanel';
 import type { OverviewSnapshot } from '@/lib/contracts/dashboard';
 import type { PipelineStatus } from '@/lib/contracts/pipeline-status';
+import { clicksPerPageViewFormula } from '@/lib/metrics/clicks-per-page-view';
+import { clickThroughRateFormula } from '@/lib/metrics/click-through-rate';
 
 interface Props {
   initial: OverviewSnapshot;
@@ -24,6 +27,7 @@ export function OverviewLive({ initial, initialPipeline, windowMs, eventTypes }:
   useLiveEvent('overview', 'overview:update', setSnap);
   useLiveEvent('pipeline', 'pipeline:update', setPipeline);
   const { kpis } = snap;
+  const sessions = kpis.today.sessions;
   return (
     <>
       <p className="updated muted" data-testid="overview-updated">
@@ -33,8 +37,17 @@ export function OverviewLive({ initial, initialPipeline, windowMs, eventTypes }:
         <Kpi label="Events per second" value={formatRate(kpis.eventsPerSecond)} hint="last minute" testId="kpi-eps" />
         <Kpi label="Active users" value={formatInt(kpis.activeUsers5m)} hint="last 5 minutes" testId="kpi-active" />
         <Kpi label="Events today" value={formatInt(kpis.today.events)} hint={`${formatInt(kpis.today.users)} users`} testId="kpi-events" />
-        <Kpi label="Time on site today" value={formatDuration(kpis.today.timeSpentSeconds)} hint="all users" testId="kpi-time" />
-        <Kpi label="CTR today" value={formatPercent(kpis.today.ctr)} hint="clicks ÷ page views" testId="kpi-ctr" />
+        <Kpi label="Time on site today (reported)" value={formatDuration(kpis.today.timeSpentSeconds)} hint="sum of the events' sessionDuration" testId="kpi-time" />
+        <Kpi label="Visit time today" value={formatVisitDuration(sessions.visitTimeSeconds)} hint="first to last event, summed over sessions" testId="kpi-visit-time" />
+        <Kpi label="Clicks per page view today" value={formatRatio(kpis.today.clicksPerPageView)} hint={clicksPerPageViewFormula} testId="kpi-clicks-per-page-view" />
+      </section>
+
+      <section className="kpis" aria-label="Sessions today">
+        <Kpi label="Sessions today" value={formatInt(sessions.sessions)} hint={`${formatRatio(sessions.pagesPerSession)} pages per session`} testId="kpi-sessions" />
+        <Kpi label="Bounce rate" value={formatPercent(sessions.bounceRate)} hint={`${formatInt(sessions.bounces)} one-event sessions`} testId="kpi-bounce-rate" />
+        <Kpi label="Average visit duration" value={formatVisitDuration(sessions.averageVisitDurationSeconds)} hint="first to last event of a session" testId="kpi-avg-visit" />
+        <Kpi label="Conversion rate" value={formatPercent(sessions.conversionRate)} hint={`${formatInt(sessions.convertedSessions)} sessions with a purchase`} testId="kpi-conversion" />
+        <Kpi label="CTR today" value={formatPercent(sessions.ctr)} hint={clickThroughRateFormula} testId="kpi-ctr" />
       </section>
 
       <section className="card" aria-labelledby="epm-title">
@@ -42,18 +55,18 @@ export function OverviewLive({ initial, initialPipeline, windowMs, eventTypes }:
         <EventsPerMinuteChart buckets={snap.minutes} endIso={snap.at} windowMs={windowMs} types={eventTypes} />
       </section>
 
-      <div className="grid-2">
+      <div className="grid-3">
         <section className="card" aria-labelledby="top-title">
           <h2 id="top-title">Top users today</h2>
           {snap.topUsers.length === 0 ? (
             <p className="empty">No users yet today. Start the simulation above.</p>
           ) : (
             <div className="table-scroll">
-            <table className="table" data-testid="top-users">
+            <table className="table table-wrap-head" data-testid="top-users">
               <thead>
                 <tr>
                   <th scope="col">User</th>
-                  <th scope="col" className="num">Time spent</th>
+                  <th scope="col" className="num">Time on site (reported)</th>
                   <th scope="col" className="num">Events</th>
                 </tr>
               </thead>
@@ -75,6 +88,10 @@ export function OverviewLive({ initial, initialPipeline, windowMs, eventTypes }:
         <section className="card" aria-labelledby="dist-title">
           <h2 id="dist-title">Events by type today</h2>
           <DistributionChart counts={snap.distribution} />
+        </section>
+        <section className="card" aria-labelledby="funnel-title">
+          <h2 id="funnel-title">Sessions funnel today</h2>
+          <FunnelChart funnel={sessions.funnel} sessions={sessions.sessions} period="today" testId="overview-funnel" />
         </section>
       </div>
 

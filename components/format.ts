@@ -2,6 +2,7 @@
 const LOCALE = 'en-US';
 const integer = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });
 const oneDecimal = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 1 });
+const twoDecimals = new Intl.NumberFormat(LOCALE, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 export function formatInt(n: number): string {
   return integer.format(n);
@@ -36,6 +37,23 @@ export function formatPercent(ratio: number | null): string {
   return `${oneDecimal.format(ratio * 100)}%`;
 }
 
+/** A ratio that is not a share (clicks per page view, pages per session): 1.2345 → "1.23"; null → "—". */
+export function formatRatio(n: number | null): string {
+  if (n === null || !Number.isFinite(n)) return '—';
+  return twoDecimals.format(n);
+}
+
+/**
+ * A visit duration or an average of them, in seconds (event times have milliseconds, so it can
+ * have a fraction): under a minute with one decimal ("1.5s", "0s"), longer as formatDuration; null → "—".
+ */
+export function formatVisitDuration(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '—';
+  const s = Math.max(0, seconds);
+  if (Math.round(s * 10) / 10 < 60) return `${oneDecimal.format(s)}s`;
+  return formatDuration(s);
+}
+
 /** "14:05" in UTC. */
 export function formatMinute(iso: string): string {
   return iso.slice(11, 16);
@@ -44,6 +62,16 @@ export function formatMinute(iso: string): string {
 /** "14:05:09" in UTC. */
 export function formatTime(iso: string): string {
   return iso.slice(11, 19);
+}
+
+/** "14:05:09.250" in UTC (event times have milliseconds). */
+export function formatTimeMs(iso: string): string {
+  return iso.slice(11, 23);
+}
+
+/** "2026-12-01 14:05:09" in UTC. */
+export function formatDateTime(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
 }
 
 /** Seconds or minutes since an instant, e.g. "3 s ago". */

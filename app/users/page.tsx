@@ -1,22 +1,29 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { UsersFilters } from './UsersFilters';
-import { formatDuration, formatInt, formatPercent, eventLabel } from '@/components/format';
+import { formatDuration, formatInt, formatPercent, formatRatio, formatVisitDuration, eventLabel } from '@/components/format';
 import { parsePageParams, type RawSearchParams } from '@/web/http/search-params';
 import { usersParamsSchema, type UsersParams } from '@/web/http/users-list-params';
 import { addDays, todayUtc } from '@/lib/days';
+import { clicksPerPageViewFormula } from '@/lib/metrics/clicks-per-page-view';
+import { clickThroughRateFormula } from '@/lib/metrics/click-through-rate';
 import type { UserSort } from '@/web/queries/users/users-cursor';
 import { usersTable } from '@/web/queries/users/users-table';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Users' };
 
-const COLUMNS: { key: UserSort; label: string; numeric: boolean }[] = [
+/** The table's columns, each sortable by the backend's sort of the same name (USER_SORTS). */
+const COLUMNS: { key: UserSort; label: string; numeric: boolean; title?: string }[] = [
   { key: 'userId', label: 'User', numeric: false },
-  { key: 'timeSpent', label: 'Time spent', numeric: true },
+  { key: 'timeSpent', label: 'Time on site (reported)', numeric: true, title: "The sum of the events' sessionDuration, as the events report it" },
+  { key: 'visitTime', label: 'Visit time', numeric: true, title: 'First to last event of each session, summed' },
   { key: 'events', label: 'Events', numeric: true },
-  { key: 'mostCommonEvent', label: 'Most common event', numeric: false },
-  { key: 'ctr', label: 'CTR', numeric: true },
+  { key: 'sessions', label: 'Sessions', numeric: true, title: 'Sessions whose first event is in the period' },
+  { key: 'bounceRate', label: 'Bounce rate', numeric: true, title: 'One-event sessions ÷ sessions' },
+  { key: 'mostCommonEvent', label: 'Most common event', numeric: false, title: 'Every tied type is shown; sorted by the first' },
+  { key: 'ctr', label: 'CTR', numeric: true, title: clickThroughRateFormula },
+  { key: 'clicksPerPageView', label: 'Clicks per page view', numeric: true, title: clicksPerPageViewFormula },
 ];
 
 function href(p: UsersParams, change: Partial<{ sort: UserSort; order: 'asc' | 'desc'; cursor: string | null; page: number }>): string {
@@ -72,7 +79,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           </p>
         ) : (
           <div className="table-scroll">
-            <table className="table" data-testid="users-table">
+            <table className="table table-wrap-head" data-testid="users-table">
               <thead>
                 <tr>
                   {COLUMNS.map((c) => {
@@ -84,6 +91,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                         scope="col"
                         className={c.numeric ? 'num' : undefined}
                         aria-sort={active ? (p.order === 'asc' ? 'ascending' : 'descending') : undefined}
+                        title={c.title}
                       >
                         <Link href={href(p, { sort: c.key, order: nextOrder })} className="sort-link" data-testid={`sort-${c.key}`}>
                           {c.label}
@@ -99,19 +107,27 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
               <tbody>
                 {table.rows.map((r) => (
                   <tr key={r.userId}>
-                    <td>
+                    <th scope="row">
                       <Link href={`/users/${encodeURIComponent(r.userId)}`}>{r.userId}</Link>
-                    </td>
+                    </th>
                     <td className="num">{formatDuration(r.timeSpentSeconds)}</td>
+                    <td className="num">{formatVisitDuration(r.visitTimeSeconds)}</td>
                     <td className="num">{formatInt(r.eventCount)}</td>
-                    <td>{r.mostCommonEvent ? eventLabel(r.mostCommonEvent) : '—'}</td>
+                    <td className="num">{formatInt(r.sessions)}</td>
+                    <td className="num">{formatPercent(r.bounceRate)}</td>
+                    <td>{r.mostCommonEvents.length > 0 ? r.mostCommonEvents.map(eventLabel).join(', ') : '—'}</td>
                     <td className="num">{formatPercent(r.ctr)}</td>
+                    <td className="num">{formatRatio(r.clicksPerPageView)}</td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
         )}
+        <p className="muted table-note">
+          Sessions count on the day of their first event. Time on site is what the events report (the sum of their sessionDuration); visit time is measured
+          on the timeline. CTR: {clickThroughRateFormula}. Clicks per page view: {clicksPerPageViewFormula}.
+        </p>
         <nav className="pager" aria-label="Pages">
           <span className="muted" data-testid="users-rows">
             {table.rows.length > 0 ? `Rows ${formatInt(first)}–${formatInt(first + table.rows.length - 1)} of ${formatInt(table.total)}` : ''}

@@ -11,9 +11,18 @@ test('the overview renders live KPIs, charts, top users and the pipeline, with s
   expect(response?.headers()['referrer-policy']).toBe('no-referrer');
 
   await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
-  for (const id of ['kpi-eps', 'kpi-active', 'kpi-events', 'kpi-time', 'kpi-ctr']) await expect(page.getByTestId(id)).toBeVisible();
+  const kpis = ['kpi-eps', 'kpi-active', 'kpi-events', 'kpi-time', 'kpi-visit-time', 'kpi-clicks-per-page-view', 'kpi-sessions', 'kpi-bounce-rate', 'kpi-avg-visit', 'kpi-conversion', 'kpi-ctr'];
+  for (const id of kpis) await expect(page.getByTestId(id)).toBeVisible();
   await expect(page.getByTestId('kpi-time')).toHaveText(/^\d[\d,]*h \d+m|^\d+m \d+s|^\d+s|^\d+h \d+m \d+s$/);
   await expect(page.getByTestId('kpi-ctr')).toHaveText(/%$|—/);
+  await expect(page.getByTestId('kpi-clicks-per-page-view')).toHaveText(/^\d+\.\d\d$|^—$/);
+  for (const id of ['kpi-bounce-rate', 'kpi-conversion']) await expect(page.getByTestId(id)).toHaveText(/%$|^—$/);
+  // The time the events report is labelled as such, with the visit time beside it; CTR is a share, the old ratio has its own name.
+  await expect(page.getByText('Time on site today (reported)')).toBeVisible();
+  await expect(page.getByText('Visit time today')).toBeVisible();
+  await expect(page.getByText('Clicks per page view today')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Sessions funnel today' })).toBeVisible();
+  await expect(page.getByTestId('overview-funnel').getByRole('rowheader')).toHaveText(['Page view', 'Add to cart', 'Purchase']);
   await expect(page.getByRole('heading', { name: 'Events per minute, last 60 minutes' })).toBeVisible();
   await expect(page.locator('.recharts-surface').first()).toBeVisible();
   await expect(page.getByTestId('top-users')).toBeVisible();

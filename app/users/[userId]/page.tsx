@@ -11,6 +11,10 @@ import { userLiveSnapshot } from '@/web/live/user-snapshot';
 import { todayUtc } from '@/lib/days';
 import { userDaily } from '@/web/queries/user/user-daily';
 import { userExists } from '@/web/queries/user/user-exists';
+import { userSessions } from '@/web/queries/user/user-sessions';
+
+/** Sessions listed at first; older ones load on request (GET /api/users/{userId}/sessions). */
+const SESSIONS_SHOWN = 50;
 
 export const dynamic = 'force-dynamic';
 
@@ -30,7 +34,12 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
 export default async function UserPage({ params, searchParams }: { params: Params; searchParams: Promise<RawSearchParams> }) {
   const userId = await validUserId(params);
   const { data, problem } = parsePageParams(userDailyParamsSchema, await searchParams);
-  const [exists, days, live] = await Promise.all([userExists(userId), userDaily(userId, data.range), userLiveSnapshot(userId)]);
+  const [exists, days, live, sessions] = await Promise.all([
+    userExists(userId),
+    userDaily(userId, data.range),
+    userLiveSnapshot(userId),
+    userSessions(userId, data.range, SESSIONS_SHOWN),
+  ]);
   if (!exists) notFound();
   const recent = getRuntime()?.recent.of(userId) ?? [];
   const csv = new URLSearchParams({ from: data.range.from, to: data.range.to, format: 'csv' });
@@ -50,7 +59,16 @@ export default async function UserPage({ params, searchParams }: { params: Param
           {problem}
         </p>
       ) : null}
-      <UserLive key={`${data.range.from}:${data.range.to}`} userId={userId} range={data.range} initialDays={days} initialLive={live} initialRecent={recent} eventTypes={EVENT_TYPES} />
+      <UserLive
+        key={`${data.range.from}:${data.range.to}`}
+        userId={userId}
+        range={data.range}
+        initialDays={days}
+        initialLive={live}
+        initialRecent={recent}
+        initialSessions={sessions}
+        eventTypes={EVENT_TYPES}
+      />
     </>
   );
 }
