@@ -17,8 +17,8 @@ Sends realistic clickstream events to Kafka (brokers from KAFKA_BROKERS).
   --count N             stop after N events
   --duration S          stop after S seconds
   --topic T             topic to write to (default: TOPIC_EVENTS, clickstream.events)
-  --start-time ISO      simulated clock: timestamps start here (UTC unless an offset is given) and
-                        advance 1/rate s per event, so a seed gives the same events, timestamps included
+  --start-time ISO      simulated clock: starts here (UTC unless an offset is given) and ticks 1/rate s
+                        per event, so a seed gives the same events, timestamps included
   --late-fraction F     fraction 0-1 of events held back so they arrive out of order (default 0)
   --max-delay S         how long a held-back event waits, at most, in seconds (default 30)
   --invalid-fraction F  fraction 0-1 of messages made invalid, every kind in turn (default 0)

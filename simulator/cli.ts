@@ -46,6 +46,7 @@ async function main(): Promise<number> {
     ...(opts.startTimeMs !== undefined && { startTimeMs: opts.startTimeMs }),
     ...(opts.count !== undefined && { maxEvents: opts.count }),
     disorder: { lateFraction: opts.lateFraction, maxDelaySeconds: opts.maxDelaySeconds, invalidFraction: opts.invalidFraction },
+    onNotice: (note) => process.stderr.write(`note: ${note}\n`),
   });
 
   let started: SimulatorStatus;

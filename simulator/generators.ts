@@ -134,7 +134,7 @@ export const generators: GeneratorRegistry = {
 
   addToCart: {
     // Only from a product: on its page, or straight from a product click.
-    weight: (s) => (onProductPage(s) ? 0.2 : s.last === 'click' && s.product ? 0.12 : 0),
+    weight: (s) => (onProductPage(s) ? 0.1 : s.last === 'click' && s.product ? 0.06 : 0),
     dwell: { median: 6, sigma: 0.6 },
     build(ctx) {
       const s = ctx.session;
@@ -158,7 +158,7 @@ export const generators: GeneratorRegistry = {
 
   purchase: {
     // A checkout buys every item in the cart, one purchase event per product.
-    weight: (s) => (s.cart.length === 0 ? 0 : s.last === 'purchase' ? 1000 : s.last === 'addToCart' ? 0.25 : 0.08),
+    weight: (s) => (s.cart.length === 0 ? 0 : s.last === 'purchase' ? 1000 : s.last === 'addToCart' ? 0.03 : 0.01),
     dwell: { median: 45, sigma: 0.7 },
     build(ctx) {
       const s = ctx.session;

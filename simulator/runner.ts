@@ -17,6 +17,7 @@ import { logger } from '@/lib/log';
 import { simulatedClock, wallClock, type EventClock } from './clock';
 import type { DisorderOptions } from './disorder';
 import { createEventSequence, type EventSequence } from './sequence';
+import { populationNote } from './session-model';
 import { simulatorStartSchema, type SimulatorControl, type SimulatorStartOptions, type SimulatorStatus } from '@/lib/contracts/simulator-control';
 
 export interface RunnerOptions {
@@ -34,6 +35,8 @@ export interface RunnerOptions {
   tickMs?: number;
   /** How long a send retries through a broker loss before counting as failed. */
   retry?: RetryOptions;
+  /** Told, in one line, when the population is too small for the rate and what the simulator does. */
+  onNotice?: (note: string) => void;
 }
 
 export type Simulator = SimulatorControl & {
@@ -80,6 +83,18 @@ export function createSimulator(kafka: Kafka, cfg: Config, options: RunnerOption
   let stopping: Promise<SimulatorStatus> | null = null;
   let finishWaiters: ((s: SimulatorStatus) => void)[] = [];
   let closed = false;
+
+  /**
+   * A user's sessions must be more than SESSION_GAP_MS apart, so a population sustains only so many
+   * events per second; above that the sequence adds users (see session-model.ts). Said once per
+   * start or rate change, through the log and the optional onNotice (the CLI prints it).
+   */
+  function warnIfPopulationTooSmall(): void {
+    const note = populationNote(rate, users, cfg.SESSION_GAP_MS);
+    if (note === null) return;
+    if (options.onNotice) options.onNotice(note);
+    else log.warn({ rate, users, sessionGapMs: cfg.SESSION_GAP_MS }, note);
+  }
 
   function achievedRate(): number {
     const first = samples[0];
@@ -189,11 +204,12 @@ export function createSimulator(kafka: Kafka, cfg: Config, options: RunnerOption
     tokens = 0;
     samples = [];
     clock = options.startTimeMs !== undefined ? simulatedClock(options.startTimeMs, rate) : wallClock();
-    sequence = createEventSequence({ seed, users, clock, ...(options.disorder ? { disorder: options.disorder } : {}) });
+    sequence = createEventSequence({ seed, users, clock, sessionGapMs: cfg.SESSION_GAP_MS, ...(options.disorder ? { disorder: options.disorder } : {}) });
     startedAt = new Date().toISOString();
     running = true;
     lastTick = performance.now();
     log.info({ topic, rate, users, seed, simulatedClock: clock.simulated }, 'simulator started');
+    warnIfPopulationTooSmall();
     timer = setTimeout(tick, 0);
     return status();
   }
@@ -239,6 +255,7 @@ export function createSimulator(kafka: Kafka, cfg: Config, options: RunnerOption
     if (!parsed.success) throw new RangeError(`rate must be a whole number from 1 to 100000, got ${eventsPerSecond}`);
     rate = parsed.data;
     clock?.setRate(rate);
+    if (running) warnIfPopulationTooSmall();
     return status();
   }
 

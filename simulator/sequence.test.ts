@@ -5,6 +5,7 @@ import { EVENT_TYPES, type ClickstreamEvent } from '@/lib/events/schemas';
 import { simulatedClock, wallClock } from './clock';
 import { INVALID_KINDS } from './disorder';
 import { createEventSequence, type EventSequenceOptions } from './sequence';
+import { MAX_LAG_MS } from './session-model';
 
 const START = Date.parse('2023-09-25T14:30:00Z');
 const sequence = (seed: number, extra: Partial<EventSequenceOptions> = {}) =>
@@ -36,23 +37,31 @@ describe('the event sequence', () => {
     expect(b).not.toEqual(a);
   });
 
-  it('advances the simulated clock by 1/rate per event, and follows a rate change', () => {
+  it('emits one event per tick of the simulated clock, stamped at its physical time, at most MAX_LAG_MS before the tick', () => {
     const clock = simulatedClock(START, 1000);
     const seq = createEventSequence({ seed: 3, users: 50, clock });
     const first = seq.take(1000).map((m) => Date.parse(m.event?.timestamp ?? ''));
     expect(first[0]).toBe(START);
-    expect(first[999]).toBe(START + 999);
+    first.forEach((t, i) => {
+      expect(t).toBeLessThanOrEqual(START + i);
+      expect(t).toBeGreaterThanOrEqual(START + i - MAX_LAG_MS);
+    });
+    // A rate change spaces the ticks: 10 more events at 10/s end about a second later.
     clock.setRate(10);
-    const [a, b] = seq.take(2).map((m) => Date.parse(m.event?.timestamp ?? ''));
-    expect((b as number) - (a as number)).toBe(100);
+    const more = seq.take(10).map((m) => Date.parse(m.event?.timestamp ?? ''));
+    expect(more[9]).toBeLessThanOrEqual(START + 1000 + 900);
+    expect(more[9]).toBeGreaterThan(START + 1000 + 900 - MAX_LAG_MS);
   });
 
   it('keys every message by the event userId, with userIds stable like user-00042', () => {
-    for (const m of sequence(5).take(2000)) {
+    // 500 users at 2 events/s: about what they sustain, so (almost) no users are added.
+    const seq = createEventSequence({ seed: 5, users: 500, clock: simulatedClock(START, 2) });
+    for (const m of seq.take(2000)) {
       expect(m.key).toBe(m.event?.userId);
       expect(m.key).toMatch(/^user-\d{5}$/);
       expect(Number(m.key.slice(5))).toBeLessThanOrEqual(500);
     }
+    expect(seq.stats().addedUsers).toBe(0);
   });
 
   it('produces only events the worker accepts', () => {
