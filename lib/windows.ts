@@ -1,4 +1,4 @@
-/** Tumbling event-time windows: plain arithmetic on epoch milliseconds (UTC). */
+/** Tumbling event-time windows: plain arithmetic on epoch milliseconds (UTC), for the worker's core and the dashboard's queries. */
 
 /** Start of the tumbling window of `sizeMs` that holds `eventTimeMs`. Windows align to the epoch. */
 export function windowStart(eventTimeMs: number, sizeMs: number): number {

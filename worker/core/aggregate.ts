@@ -12,7 +12,7 @@ import { eventSpan, type EventSpan, type EventSpanAcc } from '@/lib/metrics/even
 import { timeSpent, type TimeSpentAcc } from '@/lib/metrics/time-spent';
 import { userMetrics, type UserMetrics, type UserMetricsAcc } from '@/lib/metrics/user-metrics';
 import { dayOf } from '@/lib/days';
-import { windowStart } from './windows';
+import { windowStart } from '@/lib/windows';
 
 /** The fields of an event that the aggregates use. */
 export interface CoreEvent extends MetricEvent {

@@ -3,7 +3,7 @@
  * at or before the partition's watermark when the event arrives. A late event counts in no
  * aggregate (so a day always equals the sum of its minutes); the shell routes it to the late topic.
  */
-import { windowEnd } from './windows';
+import { windowEnd } from '@/lib/windows';
 
 export interface LatenessSettings {
   windowSizeMs: number;

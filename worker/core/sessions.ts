@@ -49,7 +49,7 @@
  */
 import type { LatenessSettings } from './lateness';
 import { EVENT_KINDS, foldEvents, kindOf, metricsOf, type SessionEventTuple, type SessionMetrics, type SessionSummary } from './session-summary';
-import { windowStart } from './windows';
+import { windowStart } from '@/lib/windows';
 
 export type { EventKind, FunnelStep, SessionEventTuple, SessionMetrics, SessionSummary } from './session-summary';
 
