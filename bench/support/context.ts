@@ -13,6 +13,7 @@ import type { Config } from '@/lib/config';
 import { migrate } from '@/tooling/infra/migrate';
 import { ensureTopic } from '@/lib/kafka/topics';
 import { stopChild, type Child } from '@/tooling/process/children';
+import { adminQuery } from '@/tooling/infra/admin-query';
 
 export interface FreshDatabase {
   name: string;
@@ -146,19 +147,6 @@ export class BenchContext {
         this.log(`could not drop database ${db.name}: ${(err as Error).message}`),
       );
     }
-  }
-}
-
-/** Runs one statement on the server's maintenance database (`postgres`). */
-export async function adminQuery(databaseUrl: string, sql: string): Promise<void> {
-  const url = new URL(databaseUrl);
-  url.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: url.toString(), connectionTimeoutMillis: 10_000 });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
   }
 }
 

@@ -5,7 +5,7 @@
  * and the schema. `stop()` undoes exactly what was started.
  */
 import { randomUUID } from 'node:crypto';
-import { adminQuery } from '@/bench/support/context';
+import { adminQuery } from '@/tooling/infra/admin-query';
 import { parseConfig, type Config } from '@/lib/config';
 import { startStack } from '@/tooling/infra/stack';
 

@@ -10,7 +10,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import fc from 'fast-check';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { config } from '@/lib/config';
 import { Prisma } from '@/lib/db/generated/client';
@@ -22,22 +21,13 @@ import { userMetrics } from '@/lib/metrics/user-metrics';
 import { migrate } from '@/tooling/infra/migrate';
 import { addEvent, createAggregate, mergeAggregates, type Aggregate, type CoreEvent } from '@/worker/core/aggregate';
 import { PostgresSink } from '@/worker/shell/postgres-sink';
+import { adminQuery } from '@/tooling/infra/admin-query';
 
 const WINDOW_MS = 60_000;
 const T0 = Date.parse('2024-03-09T23:56:00Z'); // the batches cross midnight
 const TOPIC = 'sql-merge.events';
 
-async function admin(sql: string): Promise<void> {
-  const url = new URL(config().DATABASE_URL);
-  url.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const admin = (sql: string) => adminQuery(config().DATABASE_URL, sql);
 
 const name = `clickstream_m_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
 let db: Db;

@@ -7,27 +7,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Kafka, Message } from 'kafkajs';
-import pg from 'pg';
 import { afterAll } from 'vitest';
 import { config, parseConfig, type Config } from '@/lib/config';
 import { createPrisma, type Db } from '@/lib/db/prisma';
 import { parseTimestamp } from '@/lib/events/timestamp';
+import { adminQuery as adminQueryOn } from '@/tooling/infra/admin-query';
 import { migrate } from '@/tooling/infra/migrate';
 import { waitFor } from '@/lib/wait';
 import { ensureTopics } from '@/lib/kafka/topics';
 import { ChildProcesses, stopProcess } from './child-processes';
 
-async function adminQuery(sql: string): Promise<void> {
-  const url = new URL(config().DATABASE_URL);
-  url.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const adminQuery = (sql: string) => adminQueryOn(config().DATABASE_URL, sql);
 
 /** A new, migrated database of its own, so totals can be compared exactly. */
 export async function freshDatabase(): Promise<{ url: string; db: Db; drop: () => Promise<void> }> {

@@ -13,9 +13,7 @@ import { SessionFigures } from '@/components/SessionFigures';
 import { SessionStatus } from '@/components/SessionsTable';
 import { userIdParam } from '@/web/http/params';
 import { userSessionPathSchema } from '@/web/http/user-sessions-params';
-import { getRuntime } from '@/web/live/runtime';
-import type { SessionEventsResult } from '@/web/live/session-events-reader';
-import { userSession, type StoredSession } from '@/web/queries/user/user-session';
+import { sessionDetail } from '@/web/live/session-detail';
 
 export const dynamic = 'force-dynamic';
 
@@ -32,27 +30,6 @@ async function address(params: Params): Promise<Address> {
   if (parsed.success) return { ok: true, userId: parsed.data.userId, startMs: parsed.data.start };
   const issue = parsed.error.issues[0];
   return { ok: false, userId: user.data, problem: `start: ${issue?.message ?? 'is not valid'} (got “${raw.start.slice(0, 40)}”).` };
-}
-
-const NO_LIVE_SERVICES: SessionEventsResult = {
-  status: 'unavailable',
-  message: 'The live services are not running (start the app with web/server.ts, not `next dev`), so Kafka cannot be read.',
-  events: [],
-};
-
-/** The session's events, read back from Kafka by the web server's reader. */
-function sessionEvents(stored: StoredSession): Promise<SessionEventsResult> {
-  const runtime = getRuntime();
-  if (!runtime) return Promise.resolve(NO_LIVE_SERVICES);
-  return runtime.sessionEvents.read({
-    userId: stored.session.userId,
-    startMs: stored.session.startMs,
-    endMs: Date.parse(stored.session.end),
-    partition: stored.partition,
-    firstOffset: stored.firstOffset,
-    lastOffset: stored.lastOffset,
-    eventCount: stored.session.eventCount,
-  });
 }
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
@@ -76,10 +53,9 @@ export default async function SessionPage({ params }: { params: Params }) {
       </section>
     );
   }
-  const stored = await userSession(a.userId, a.startMs);
-  if (!stored) notFound();
-  const read = await sessionEvents(stored);
-  const { session } = stored;
+  const detail = await sessionDetail(a.userId, a.startMs);
+  if (!detail) notFound();
+  const { session } = detail;
   return (
     <>
       <nav aria-label="Breadcrumb" className="breadcrumb">
@@ -94,21 +70,21 @@ export default async function SessionPage({ params }: { params: Params }) {
       {session.final ? null : <SessionLive session={session} />}
       <section className="card" aria-labelledby="figures-title">
         <h2 id="figures-title">Figures</h2>
-        <SessionFigures session={session} kafka={{ partition: stored.partition, firstOffset: stored.firstOffset, lastOffset: stored.lastOffset }} />
+        <SessionFigures session={session} kafka={detail.kafka} />
       </section>
       <section className="card" aria-labelledby="events-title">
         <h2 id="events-title">Events in order</h2>
-        {read.status === 'complete' ? null : (
-          <p className={read.status === 'unavailable' ? 'alert' : 'notice'} role={read.status === 'unavailable' ? 'alert' : 'status'} data-testid="session-events-status" data-status={read.status}>
-            {read.message ?? `The events could not all be read (${read.status}).`}
+        {detail.eventsStatus === 'complete' ? null : (
+          <p className={detail.eventsStatus === 'unavailable' ? 'alert' : 'notice'} role={detail.eventsStatus === 'unavailable' ? 'alert' : 'status'} data-testid="session-events-status" data-status={detail.eventsStatus}>
+            {detail.eventsMessage ?? `The events could not all be read (${detail.eventsStatus}).`}
           </p>
         )}
-        {read.events.length === 0 ? (
+        {detail.events.length === 0 ? (
           <p className="empty" data-testid="session-events-empty">
             No events to show.
           </p>
         ) : (
-          <SessionEventsTable events={read.events} startMs={session.startMs} />
+          <SessionEventsTable events={detail.events} startMs={session.startMs} />
         )}
       </section>
     </>

@@ -8,48 +8,20 @@
  * eventsMessage say so. 400 naming `userId` or `start`; 404 when the user has no session starting
  * at that instant.
  */
-import type { UserSessionDetail } from '@/lib/contracts/dashboard';
 import { methodNotAllowed, notFound } from '@/web/http/errors';
 import { parseWith } from '@/web/http/parse';
 import { withErrors } from '@/web/http/route';
 import { userSessionPathSchema } from '@/web/http/user-sessions-params';
-import { getRuntime } from '@/web/live/runtime';
-import type { SessionEventsResult } from '@/web/live/session-events-reader';
-import { userSession } from '@/web/queries/user/user-session';
+import { sessionDetail } from '@/web/live/session-detail';
 
 export const dynamic = 'force-dynamic';
-
-const NO_LIVE_SERVICES: SessionEventsResult = {
-  status: 'unavailable',
-  message: 'The live services are not running (start the app with web/server.ts, not `next dev`), so Kafka cannot be read.',
-  events: [],
-};
 
 export const GET = withErrors('user-session', async (_request: Request, ctx: { params: Promise<{ userId: string; start: string }> }) => {
   const path = parseWith(userSessionPathSchema, await ctx.params, 'start');
   if (!path.ok) return path.response;
   const { userId, start } = path.data;
-  const stored = await userSession(userId, start);
-  if (!stored) return notFound(`start: user ${userId} has no session starting at ${new Date(start).toISOString()}`);
-  const runtime = getRuntime();
-  const read = runtime
-    ? await runtime.sessionEvents.read({
-        userId,
-        startMs: stored.session.startMs,
-        endMs: Date.parse(stored.session.end),
-        partition: stored.partition,
-        firstOffset: stored.firstOffset,
-        lastOffset: stored.lastOffset,
-        eventCount: stored.session.eventCount,
-      })
-    : NO_LIVE_SERVICES;
-  const body: UserSessionDetail = {
-    session: stored.session,
-    kafka: { topic: runtime?.cfg.TOPIC_EVENTS ?? '', partition: stored.partition, firstOffset: stored.firstOffset, lastOffset: stored.lastOffset },
-    eventsStatus: read.status,
-    eventsMessage: read.message,
-    events: read.events,
-  };
+  const body = await sessionDetail(userId, start);
+  if (!body) return notFound(`start: user ${userId} has no session starting at ${new Date(start).toISOString()}`);
   return Response.json(body, { headers: { 'Cache-Control': 'no-store' } });
 });
 
