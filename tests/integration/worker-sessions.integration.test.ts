@@ -1,7 +1,7 @@
 /**
- * Sessions end to end against the real broker and database: user_session equals a reference
- * computed here from the records as Kafka holds them (tests/support/pipeline.ts,
- * sessionGroundTruth: no worker code), open sessions survive a restart through session_state, a
+ * Sessions in the worker against the real broker and database (the 100,000-event comparison with an
+ * independent reference, table and API, is sessions-simulated.integration.test.ts): open sessions
+ * survive a restart through session_state, a
  * worker started with other session settings refuses to go on with the stored ones until they are
  * closed, and a reset closes them as they stand. Small settings (a 20 s gap, 10 s windows, 60 s of
  * lateness) make sessions split, merge, freeze and close within a short stream.
@@ -13,8 +13,6 @@ import type { Config } from '@/lib/config';
 import type { Db } from '@/lib/db/prisma';
 import { createKafka } from '@/lib/kafka/client';
 import { waitFor } from '@/lib/wait';
-import { simulatedClock } from '@/simulator/clock';
-import { createEventSequence } from '@/simulator/sequence';
 import { resetPosition } from '@/scripts/positions/positions';
 import { createPartitionLogReader } from '@/worker/shell/partition-log';
 import { createWorker, type Worker } from '@/worker/worker';
@@ -23,18 +21,11 @@ import {
   createTopics,
   deleteTopics,
   freshDatabase,
-  openSessionUsers,
   pipelineEnv,
   produce,
-  readTopic,
-  readUserSessions,
-  sessionDifferences,
-  sessionGroundTruth,
   waitForCommitted,
-  type SessionTruthSettings,
 } from '@/tests/support/pipeline';
 
-const S: SessionTruthSettings = { sessionGapMs: 20_000, windowSizeMs: 10_000, allowedLatenessMs: 60_000, outOfOrdernessMs: 5_000 };
 const SMALL = { SESSION_GAP_MS: '20000', WINDOW_SIZE_MS: '10000', ALLOWED_LATENESS_MS: '60000', OUT_OF_ORDERNESS_MS: '5000' };
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -85,35 +76,6 @@ async function sessionsOf(db: Db, userId: string) {
 }
 
 describe('worker sessions', () => {
-  it('user_session equals an independent reference for 100,000 simulator events with disorder (late ones dropped), committed in small chunks', { timeout: 240_000 }, async () => {
-    const p = await setUp();
-    const seq = createEventSequence({ seed: 17, users: 300, clock: simulatedClock(Date.parse('2026-02-10T23:50:00Z'), 100), disorder: { lateFraction: 0.03, maxDelaySeconds: 120 } });
-    const messages = seq.take(100_000);
-    await startWorker(p.cfg, 'reference', 700);
-    await produce(p.kafka, p.cfg.TOPIC_EVENTS, messages.map((m) => ({ key: m.key, value: m.value })));
-    await waitForCommitted(p.db, p.cfg, messages.length, 180_000);
-
-    const records = await readTopic(p.kafka, p.cfg.TOPIC_EVENTS, messages.length, 120_000);
-    expect(records).toHaveLength(messages.length);
-    const truth = sessionGroundTruth(records, S);
-    const actual = await readUserSessions(p.db);
-    expect(sessionDifferences(truth.sessions, actual)).toEqual([]);
-
-    // The stream reached the cases that matter: late events, events out of offset order inside
-    // sessions (extensions and merges), several sessions per user, final ones and open ones.
-    const state = await p.db.partitionState.findMany();
-    expect(state.reduce((n, r) => n + Number(r.late), 0)).toBe(truth.late);
-    expect(truth.late).toBeGreaterThan(100);
-    expect(truth.outOfOrderSessions).toBeGreaterThan(100);
-    const rows = [...actual.values()];
-    expect(rows.length).toBeGreaterThan(2 * new Set(rows.map((r) => r.userId)).size);
-    expect(rows.filter((r) => r.final).length).toBeGreaterThan(rows.length / 2);
-    expect(rows.filter((r) => !r.final).length).toBeGreaterThan(0);
-    // The open sessions are exactly the rows not final, and session_state holds just their users.
-    const open = await openSessionUsers(p.db);
-    expect(open.state).toEqual(open.rows);
-  });
-
   it('a session that spans a worker restart is one row: the new worker resumes it from session_state', async () => {
     const p = await setUp();
     const first = await startWorker(p.cfg, 'before');

@@ -248,6 +248,16 @@ export interface SessionTruth {
   final: boolean;
 }
 
+/** An event the reference counts (not late): its user, type, event time (ms), reported dwell and place. */
+export interface CountedEvent {
+  userId: string;
+  type: string;
+  t: number;
+  sessionDuration: number;
+  partition: number;
+  offset: bigint;
+}
+
 /** A record as Kafka holds it (readTopic's answer): where it is and its bytes. */
 export interface StoredRecord {
   partition: number;
@@ -264,14 +274,8 @@ export interface StoredRecord {
  * start of the window holding the partition's last watermark minus the allowed lateness. Every
  * record must be a valid event (the tests that use this produce only those).
  */
-export function sessionGroundTruth(records: readonly StoredRecord[], s: SessionTruthSettings): { sessions: Map<string, SessionTruth>; late: number; outOfOrderSessions: number } {
-  interface Ev {
-    userId: string;
-    type: string;
-    t: number;
-    partition: number;
-    offset: bigint;
-  }
+export function sessionGroundTruth(records: readonly StoredRecord[], s: SessionTruthSettings): { sessions: Map<string, SessionTruth>; counted: CountedEvent[]; late: number; outOfOrderSessions: number } {
+  type Ev = CountedEvent;
   const byPartition = new Map<number, StoredRecord[]>();
   for (const r of records) {
     const list = byPartition.get(r.partition);
@@ -285,12 +289,12 @@ export function sessionGroundTruth(records: readonly StoredRecord[], s: SessionT
     list.sort((a, b) => (BigInt(a.offset) < BigInt(b.offset) ? -1 : 1));
     let watermark: number | null = null;
     for (const r of list) {
-      const e = JSON.parse(r.value?.toString() ?? 'null') as { userId: string; eventType: string; timestamp: string };
+      const e = JSON.parse(r.value?.toString() ?? 'null') as { userId: string; eventType: string; timestamp: string; sessionDuration: number };
       const t = parseTimestamp(e.timestamp);
       if (t === undefined) throw new Error(`bad timestamp in session ground truth: ${e.timestamp}`);
       const windowEnd = Math.floor(t / s.windowSizeMs) * s.windowSizeMs + s.windowSizeMs;
       if (watermark !== null && windowEnd + s.allowedLatenessMs <= watermark) late++;
-      else counted.push({ userId: e.userId, type: e.eventType, t, partition, offset: BigInt(r.offset) });
+      else counted.push({ userId: e.userId, type: e.eventType, t, sessionDuration: e.sessionDuration, partition, offset: BigInt(r.offset) });
       watermark = watermark === null ? t - s.outOfOrdernessMs : Math.max(watermark, t - s.outOfOrdernessMs);
     }
     if (watermark !== null) finalCut.set(partition, Math.floor((watermark - s.allowedLatenessMs) / s.windowSizeMs) * s.windowSizeMs);
@@ -347,7 +351,7 @@ export function sessionGroundTruth(records: readonly StoredRecord[], s: SessionT
       });
     }
   }
-  return { sessions, late, outOfOrderSessions };
+  return { sessions, counted, late, outOfOrderSessions };
 }
 
 /** Everything in user_session, keyed `userId|startAt`. */

@@ -32,6 +32,7 @@ export interface TruthSession {
   startMs: number;
   endMs: number;
   events: RawEvent[];
+  eventCount: number;
   pageViews: number;
   clickedPageViews: number;
   funnelStep: number;
@@ -213,6 +214,7 @@ export function sessionFixture(prefix: string, gapMs: number, nowMs = Date.now()
           startMs: current[0]?.timeMs ?? 0,
           endMs: current.at(-1)?.timeMs ?? 0,
           events: current,
+          eventCount: current.length,
           pageViews,
           clickedPageViews: clicked,
           funnelStep: step,
@@ -235,10 +237,13 @@ export function sessionFixture(prefix: string, gapMs: number, nowMs = Date.now()
   return { GAP, TODAY, DAY1, DAY2, users, partitionOf, rawEvents, produceAll, sessionize };
 }
 
-export function expectedSessionStats(sessions: TruthSession[]) {
+/** What the per-day figures and the sessions list need of a session (a TruthSession, or one from the pipeline's reference). */
+export type SessionFigures = Pick<TruthSession, 'userId' | 'startMs' | 'endMs' | 'eventCount' | 'pageViews' | 'clickedPageViews' | 'funnelStep' | 'converted'>;
+
+export function expectedSessionStats(sessions: readonly SessionFigures[]) {
   const visitTimeMs = sessions.reduce((n, s) => n + (s.endMs - s.startMs), 0);
   const n = sessions.length;
-  const bounces = sessions.filter((s) => s.events.length === 1).length;
+  const bounces = sessions.filter((s) => s.eventCount === 1).length;
   const sessionPageViews = sessions.reduce((k, s) => k + s.pageViews, 0);
   const clickedPageViews = sessions.reduce((k, s) => k + s.clickedPageViews, 0);
   const convertedSessions = sessions.filter((s) => s.converted).length;
@@ -259,7 +264,7 @@ export function expectedSessionStats(sessions: TruthSession[]) {
   };
 }
 
-export function expectedEventStats(events: RawEvent[]) {
+export function expectedEventStats(events: readonly Pick<RawEvent, 'eventType' | 'sessionDuration'>[]) {
   const counts: Record<string, number> = {};
   for (const e of events) counts[e.eventType] = (counts[e.eventType] ?? 0) + 1;
   const max = Math.max(0, ...Object.values(counts));
@@ -277,7 +282,7 @@ export function expectedEventStats(events: RawEvent[]) {
 }
 
 /** A session as the list shows it (`final` as given: the fixture's tables say true; the worker's may say false). */
-export function expectedRow(s: TruthSession, final = true): UserSessionRow {
+export function expectedRow(s: SessionFigures, final = true): UserSessionRow {
   return {
     userId: s.userId,
     start: new Date(s.startMs).toISOString(),
@@ -285,11 +290,11 @@ export function expectedRow(s: TruthSession, final = true): UserSessionRow {
     end: new Date(s.endMs).toISOString(),
     day: dayOfMs(s.startMs),
     durationSeconds: (s.endMs - s.startMs) / 1000,
-    eventCount: s.events.length,
+    eventCount: s.eventCount,
     pageViews: s.pageViews,
     clickedPageViews: s.clickedPageViews,
     ctr: ratio(s.clickedPageViews, s.pageViews),
-    bounce: s.events.length === 1,
+    bounce: s.eventCount === 1,
     funnelStep: s.funnelStep as UserSessionRow['funnelStep'],
     converted: s.converted,
     final,

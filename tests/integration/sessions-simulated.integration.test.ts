@@ -1,0 +1,161 @@
+/**
+ * Sessions end to end on 100,000 simulator events with disorder, through the real worker, the
+ * real broker and the real database, read back through the API. Every expected value is computed
+ * here from the records as Kafka holds them (tests/support/pipeline.ts sessionGroundTruth: which
+ * events are late, how sessions are cut, which are final; tests/support/session-fixture.ts: each
+ * definition of the README's "What the numbers mean" written out on raw events), with no code of
+ * the worker, lib/metrics or the queries:
+ * - user_session equals the reference, row for row;
+ * - every user's GET /api/users/{id}/daily equals, per UTC day, the event figures of the counted
+ *   events of that day and the session figures of the sessions starting that day;
+ * - every user's GET /api/users/{id}/sessions lists exactly the reference's sessions, newest first.
+ * Small settings (a 20 s gap, 10 s windows, 60 s of lateness) make sessions split, merge, freeze
+ * and close within a short stream; the stream crosses a UTC midnight. User ids carry this run's
+ * prefix so the shared test database holds nothing else of theirs.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GET as dailyGET } from '@/app/api/users/[userId]/daily/route';
+import { GET as sessionsGET } from '@/app/api/users/[userId]/sessions/route';
+import type { UserDaySummary, UserSessionsPage } from '@/lib/contracts/dashboard';
+import { config } from '@/lib/config';
+import { createPrisma } from '@/lib/db/prisma';
+import { createKafka } from '@/lib/kafka/client';
+import { simulatedClock } from '@/simulator/clock';
+import { createEventSequence } from '@/simulator/sequence';
+import { createWorker, type Worker } from '@/worker/worker';
+import {
+  configFor,
+  createTopics,
+  deleteTopics,
+  openSessionUsers,
+  pipelineEnv,
+  produce,
+  readTopic,
+  readUserSessions,
+  sessionDifferences,
+  sessionGroundTruth,
+  waitForCommitted,
+  type CountedEvent,
+  type SessionTruth,
+  type SessionTruthSettings,
+} from '@/tests/support/pipeline';
+import { deleteSeeded } from '@/tests/support/seed';
+import { expectedEventStats, expectedRow, expectedSessionStats, type SessionFigures } from '@/tests/support/session-fixture';
+
+const EVENTS = 100_000;
+const S: SessionTruthSettings = { sessionGapMs: 20_000, windowSizeMs: 10_000, allowedLatenessMs: 60_000, outOfOrdernessMs: 5_000 };
+const env = pipelineEnv(config().DATABASE_URL, { SESSION_GAP_MS: '20000', WINDOW_SIZE_MS: '10000', ALLOWED_LATENESS_MS: '60000', OUT_OF_ORDERNESS_MS: '5000' });
+const cfg = configFor(env);
+const prefix = `sim${process.pid}${Date.now().toString(36)}`;
+const db = createPrisma(cfg.DATABASE_URL, 2);
+const kafka = createKafka(cfg, `${prefix}-test`);
+const FROM = '2026-02-10';
+const TO = '2026-02-11';
+
+let worker: Worker | undefined;
+let truth: ReturnType<typeof sessionGroundTruth>;
+/** The reference's sessions and counted events, per user. */
+const sessionsByUser = new Map<string, SessionFigures[]>();
+const eventsByUser = new Map<string, CountedEvent[]>();
+
+const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const figures = (s: SessionTruth): SessionFigures => ({
+  userId: s.userId,
+  startMs: Date.parse(s.startAt),
+  endMs: Date.parse(s.endAt),
+  eventCount: s.eventCount,
+  pageViews: s.pageViews,
+  clickedPageViews: s.clickedPageViews,
+  funnelStep: s.funnelStep,
+  converted: s.converted,
+});
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+beforeAll(async () => {
+  await createTopics(kafka, cfg);
+  const seq = createEventSequence({ seed: 17, users: 300, clock: simulatedClock(Date.parse('2026-02-10T23:50:00Z'), 100), disorder: { lateFraction: 0.03, maxDelaySeconds: 120 } });
+  const messages = seq.take(EVENTS).map((m) => {
+    const event = JSON.parse(m.value.toString()) as { userId: string };
+    const userId = `${prefix}-${event.userId}`;
+    return { key: userId, value: JSON.stringify({ ...event, userId }) };
+  });
+  worker = createWorker({ cfg, kafka: createKafka(cfg, `${prefix}-worker`), chunkSize: 700, recheckMs: 500 });
+  await worker.start();
+  await produce(kafka, cfg.TOPIC_EVENTS, messages);
+  await waitForCommitted(db, cfg, messages.length, 180_000);
+
+  const records = await readTopic(kafka, cfg.TOPIC_EVENTS, messages.length, 120_000);
+  expect(records).toHaveLength(messages.length);
+  truth = sessionGroundTruth(records, S);
+  for (const s of truth.sessions.values()) push(sessionsByUser, s.userId, figures(s));
+  for (const e of truth.counted) push(eventsByUser, e.userId, e);
+}, 400_000);
+
+afterAll(async () => {
+  await worker?.stop();
+  await deleteSeeded(db, prefix);
+  await db.$executeRaw`DELETE FROM partition_state WHERE topic = ${cfg.TOPIC_EVENTS}`;
+  await db.$executeRaw`DELETE FROM session_state WHERE topic = ${cfg.TOPIC_EVENTS}`;
+  await db.$disconnect();
+  await deleteTopics(kafka, cfg);
+});
+
+const get = (path: string) => new Request(`http://127.0.0.1${path}`);
+
+describe('sessions on 100,000 simulator events with disorder', () => {
+  it('the stream reaches the cases that matter: late events, disorder inside sessions, several sessions per user, two UTC days', () => {
+    expect(truth.late).toBeGreaterThan(100);
+    expect(truth.outOfOrderSessions).toBeGreaterThan(100);
+    expect(truth.counted.length + truth.late).toBe(EVENTS);
+    expect(truth.sessions.size).toBeGreaterThan(2 * sessionsByUser.size);
+    expect(new Set([...truth.sessions.values()].map((s) => s.day))).toEqual(new Set([FROM, TO]));
+    const bounces = [...truth.sessions.values()].filter((s) => s.eventCount === 1).length;
+    expect(bounces).toBeGreaterThan(100);
+    expect([...truth.sessions.values()].filter((s) => s.converted).length).toBeGreaterThan(10);
+  });
+
+  it('user_session equals the reference row for row, and the worker dropped exactly the late events', async () => {
+    const stored = new Map([...(await readUserSessions(db)).entries()].filter(([, s]) => s.userId.startsWith(`${prefix}-`)));
+    expect(sessionDifferences(truth.sessions, stored)).toEqual([]);
+    const state = await db.partitionState.findMany({ where: { topic: cfg.TOPIC_EVENTS } });
+    expect(state.reduce((n, r) => n + Number(r.late), 0)).toBe(truth.late);
+    const rows = [...stored.values()];
+    expect(rows.filter((r) => r.final).length).toBeGreaterThan(rows.length / 2);
+    expect(rows.filter((r) => !r.final).length).toBeGreaterThan(0);
+    const open = await openSessionUsers(db);
+    expect(open.state.filter((u) => u.startsWith(`${prefix}-`))).toEqual(open.rows.filter((u) => u.startsWith(`${prefix}-`)));
+  });
+
+  it('GET /api/users/{id}/daily equals every definition computed from the raw events, for every user and day', async () => {
+    for (const [userId, events] of eventsByUser) {
+      const r = await dailyGET(get(`/api/users/${userId}/daily?from=${FROM}&to=${TO}`), { params: Promise.resolve({ userId }) });
+      expect(r.status, userId).toBe(200);
+      const days = (await r.json()) as UserDaySummary[];
+      const sessions = sessionsByUser.get(userId) ?? [];
+      const expected = [...new Set(events.map((e) => dayOf(e.t)))].sort().map((day) => ({
+        day,
+        ...expectedEventStats(events.filter((e) => dayOf(e.t) === day).map((e) => ({ eventType: e.type, sessionDuration: e.sessionDuration }))),
+        ...expectedSessionStats(sessions.filter((s) => dayOf(s.startMs) === day)),
+      }));
+      expect(days, userId).toEqual(expected);
+    }
+  });
+
+  it('GET /api/users/{id}/sessions lists every user’s sessions as the reference cuts them, newest first', async () => {
+    let listed = 0;
+    for (const [userId, sessions] of sessionsByUser) {
+      const r = await sessionsGET(get(`/api/users/${userId}/sessions?from=${FROM}&to=${TO}&limit=500`), { params: Promise.resolve({ userId }) });
+      expect(r.status, userId).toBe(200);
+      const page = (await r.json()) as UserSessionsPage;
+      const expected = [...sessions].sort((a, b) => b.startMs - a.startMs).map((s) => expectedRow(s, truth.sessions.get(`${userId}|${new Date(s.startMs).toISOString()}`)?.final));
+      expect(page.more, userId).toBe(false);
+      expect(page.sessions, userId).toEqual(expected);
+      listed += page.sessions.length;
+    }
+    expect(listed).toBe(truth.sessions.size);
+  });
+});
