@@ -63,6 +63,8 @@ export const configSchema = z.object({
   MAX_FUTURE_MS: int(0, 86_400_000).default(300_000),
   /** A user's consecutive events less than this apart (event time) belong to one session. */
   SESSION_GAP_MS: int(1000, 86_400_000).default(1_800_000),
+  /** The longest one statement of the web server's may run; longer ones are cancelled and answered 503. */
+  WEB_STATEMENT_TIMEOUT_MS: int(100, 600_000).default(10_000),
   WORKER_METRICS_PORT: int(0, 65535).default(9464),
   /** How long the group waits for a silent worker before giving its partitions to another. */
   WORKER_SESSION_TIMEOUT_MS: int(6_000, 300_000).default(30_000),
