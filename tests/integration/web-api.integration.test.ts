@@ -179,6 +179,31 @@ describe('GET /api/users', () => {
     expect(lines.map((l) => l.split(',').slice(0, 4).join(','))).toEqual(rows.map((x) => [x.userId, x.timeSpentSeconds, x.eventCount, x.mostCommonEvents.join('|')].join(',')));
   });
 
+  it('exports up to 100,000 users in one CSV and refuses more with a 400 naming format, saying how many match', { timeout: 120_000 }, async () => {
+    const big = `${run}big`;
+    try {
+      // user_daily rows only, written by one statement (seedAggregates writes every table and takes minutes at this size).
+      await db.$executeRaw`
+        INSERT INTO user_daily (user_id, day, event_count, time_spent_seconds, clicks, page_views, first_event_at, last_event_at)
+        SELECT ${big} || '-' || lpad(i::text, greatest(5, length(i::text)), '0'), ${today}::date, 1 + i % 7, i % 500, i % 3, i % 4, ${today}::timestamptz, ${today}::timestamptz
+        FROM generate_series(0, 100000) AS i`;
+      const r = await usersGET(get(`/api/users?q=${big}-&format=csv`));
+      expect(r.status).toBe(400);
+      const body = (await r.json()) as { error: { field: string; message: string } };
+      expect(body.error.field).toBe('format');
+      expect(body.error.message).toContain('at most 100,000 rows and 100,001 users match');
+      // One user fewer fits: every row, once, in the table's order (ties by userId).
+      await db.$executeRaw`DELETE FROM user_daily WHERE user_id = ${seedUserId(big, 0)}`;
+      const ok = await usersGET(get(`/api/users?q=${big}-&sort=userId&order=asc&format=csv`));
+      expect(ok.status).toBe(200);
+      const ids = (await ok.text()).trim().split('\r\n').slice(1).map((l) => l.split(',')[0]);
+      const expected = Array.from({ length: 100_000 }, (_, i) => seedUserId(big, i + 1)).sort();
+      expect(ids).toEqual(expected);
+    } finally {
+      await deleteSeeded(db, big);
+    }
+  });
+
   it.each([
     ['sort=bogus', 'sort'],
     ['sort=mostcommonevent', 'sort'],

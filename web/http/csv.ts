@@ -25,6 +25,11 @@ export function csvHeaders(filename: string): HeadersInit {
 
 type Batch = readonly (readonly Cell[])[];
 
+/** Rows already in memory, in batches of `size`, so a large response is encoded as it is sent. */
+export function* batchesOf(rows: Batch, size: number): Generator<Batch> {
+  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
+}
+
 /** Streams CSV lines from a source of row batches: async (read page by page) or already in memory. */
 export function csvStream(header: readonly string[], batches: AsyncIterable<Batch> | Iterable<Batch>): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();

@@ -5,6 +5,8 @@ import type { ListUsersInput } from '@/web/queries/users/users-rows';
 import { dayRangeFields, formatSchema, resolveRange, todayRange } from './params';
 
 export const MAX_PAGE_SIZE = 200;
+/** The most rows one CSV export of the users table holds; more matching users is a 400 naming `format`. */
+export const MAX_CSV_ROWS = 100_000;
 
 /** The query's input plus the response format. */
 export type UsersParams = ListUsersInput & { format: 'json' | 'csv' };

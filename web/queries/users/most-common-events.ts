@@ -1,7 +1,7 @@
 /**
  * The most common event types of each given user over a range (every tied type, as
- * mostCommonEventsSql defines them), from user_daily_event. Only asked for the rows on a page, so
- * it reads a few hundred rows by primary key.
+ * mostCommonEventsSql defines them), from user_daily_event, by primary key. Asked for a page's rows,
+ * or for a whole CSV export's (the ids travel as one array parameter: no limit on their number).
  */
 import { Prisma, prisma } from '@/web/queries/db';
 import type { DayRange } from '@/lib/days';
@@ -12,7 +12,7 @@ export async function mostCommonEvents(userIds: readonly string[], range: DayRan
   const rows = await prisma().$queryRaw<{ user_id: string; most_common_events: string[] }[]>`${mostCommonEventsSql(Prisma.sql`
     SELECT user_id, event_type, SUM(count) AS count
     FROM user_daily_event
-    WHERE user_id IN (${Prisma.join(userIds)}) AND day BETWEEN ${range.from}::date AND ${range.to}::date
+    WHERE user_id = ANY(${[...userIds]}::text[]) AND day BETWEEN ${range.from}::date AND ${range.to}::date
     GROUP BY user_id, event_type`)}`;
   return new Map(rows.map((r) => [r.user_id, r.most_common_events]));
 }

@@ -3,7 +3,6 @@ import type { UsersTable, UsersTableRow } from '@/lib/contracts/dashboard';
 import { countUsers } from './count-users';
 import { listUsers, type ListUsersInput } from './list-users';
 import { mostCommonEvents } from './most-common-events';
-import { decodeCursor } from './users-cursor';
 
 export type { UsersTable, UsersTableRow } from '@/lib/contracts/dashboard';
 
@@ -20,19 +19,11 @@ export async function usersTable(input: ListUsersInput, withTotal = true): Promi
   };
 }
 
-/** Every row matching the filter, page by page (for CSV export), up to `max` rows. */
-export async function* allUsersRows(input: Omit<ListUsersInput, 'limit' | 'cursor'>, max = 100_000): AsyncGenerator<UsersTableRow[]> {
-  let cursor: ListUsersInput['cursor'];
-  let produced = 0;
-  // Each mostCommonEvent page works the key out for the whole period: fewer, larger pages.
-  const batch = input.sort === 'mostCommonEvent' ? 20_000 : 2000;
-  for (;;) {
-    const limit = Math.min(batch, max - produced);
-    if (limit <= 0) return;
-    const page = await usersTable({ ...input, limit, cursor }, false);
-    produced += page.rows.length;
-    yield page.rows;
-    if (page.nextCursor === null) return;
-    cursor = decodeCursor(page.nextCursor);
-  }
+/**
+ * Every row matching the filter for a CSV export, in the table's order: one query, so the range is
+ * aggregated once (not once per page). At most `max` rows; `complete` is false when more match.
+ */
+export async function allUsersRows(input: Omit<ListUsersInput, 'limit' | 'cursor'>, max: number): Promise<{ rows: UsersTableRow[]; complete: boolean }> {
+  const page = await usersTable({ ...input, limit: max, cursor: undefined }, false);
+  return { rows: page.rows, complete: page.nextCursor === null };
 }
