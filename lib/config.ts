@@ -26,6 +26,23 @@ const brokerList = z
       .min(1, 'needs at least one host:port'),
   );
 
+/** `host[:port]` names, comma-separated: `dash.example.com,10.0.0.5:3000,[::1]:3000`. */
+const hostList = z
+  .string()
+  .transform((s) => s.split(',').map((h) => h.trim().toLowerCase()).filter((h) => h.length > 0))
+  .pipe(
+    z
+      .array(
+        z
+          .string()
+          .regex(
+            /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.?|\[[0-9a-f:.]+\])(?::\d{1,5})?$/,
+            'each entry must be a host name or address with an optional :port (IPv6 in brackets), e.g. dash.example.com,10.0.0.5:3000',
+          ),
+      )
+      .min(1, 'needs at least one host[:port]'),
+  );
+
 const postgresUrl = z
   .string()
   .refine((s) => {
@@ -81,13 +98,21 @@ export const configSchema = z.object({
   /** The web server starts its embedded simulator at boot (used by `npm run demo`). */
   SIMULATOR_AUTOSTART: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** When set, the pages, the API, Socket.IO and the worker's /metrics need it (or ADMIN_TOKEN). */
+  READ_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces (it travels in headers and a cookie)')
+    .optional(),
+  /** The Host names the web server answers to (besides localhost on PORT); unset: HOST on PORT. */
+  ALLOWED_HOSTS: hostList.optional(),
   DATA_DIR: z.string().min(1).default('.data'),
 });
 
 export type Config = z.infer<typeof configSchema>;
 
 /** Variables whose values never appear in messages. */
-const SECRET_VARIABLES = new Set(['ADMIN_TOKEN', 'DATABASE_URL']);
+const SECRET_VARIABLES = new Set(['ADMIN_TOKEN', 'READ_TOKEN', 'DATABASE_URL']);
 
 /** A configuration problem, with a message fit to print as the only line of output. */
 export class ConfigError extends Error {

@@ -2,20 +2,27 @@
  * The web server: one HTTP server for Next.js (pages and /api route handlers) and Socket.IO, with
  * the embedded simulator and the live bridge (lib/live/start-live.ts). Listens on HOST:PORT
  * (127.0.0.1 by default). Every response gets a per-request content security policy with a script
- * nonce (lib/http/security-headers.ts). SIGINT/SIGTERM shut down once, in order: stop accepting,
+ * nonce (lib/http/security-headers.ts). Before Next.js, every request passes the access gate
+ * (web/http/access-gate.ts: Host allow-list, READ_TOKEN); on a non-loopback HOST the start-up log
+ * says what is open and how to close it. SIGINT/SIGTERM shut down once, in order: stop accepting,
  * stop the simulator, close live connections, Next.js and the database pool.
  */
 import http from 'node:http';
 import next from 'next';
 import { config } from '@/lib/config';
 import { prisma } from '@/lib/db/prisma';
-import { earlyAnswer } from '@/web/http/early-errors';
+import { createAccessGate } from '@/web/http/access-gate';
+import { earlyAnswer, type EarlyAnswer } from '@/web/http/early-errors';
 import { contentSecurityPolicy, createNonce } from '@/web/http/security-headers';
 import { createKafka } from '@/lib/kafka/client';
 import { startLive } from '@/web/live/start-live';
 import { logger } from '@/lib/log';
 import { runMain } from '@/lib/run-main';
 import { createSimulator } from '@/simulator/runner';
+import { CLIENT_ADDRESS_HEADER } from '@/web/security/client-address';
+import { controlAccess, controlRefusedMessage } from '@/web/security/control-access';
+import { allowedHosts, formatHosts } from '@/web/security/host-allow-list';
+import { isLoopbackHost } from '@/web/security/loopback';
 
 runMain(async () => {
   const cfg = config();
@@ -27,6 +34,7 @@ runMain(async () => {
   const handle = app.getRequestHandler();
   await app.prepare();
 
+  const gate = createAccessGate(cfg);
   const httpServer = http.createServer((req, res) => {
     const nonce = createNonce();
     const csp = contentSecurityPolicy(nonce, req.headers.host, dev);
@@ -34,13 +42,18 @@ runMain(async () => {
     req.headers['content-security-policy'] = csp;
     req.headers['x-nonce'] = nonce;
     res.setHeader('Content-Security-Policy', csp);
+    // The rate limits' key; always overwritten, so a client cannot pick its own.
+    req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? 'unknown';
+    const answer = (a: EarlyAnswer) => {
+      res.writeHead(a.status, { ...a.headers, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'DENY' });
+      res.end(req.method === 'HEAD' ? undefined : a.body);
+    };
+    // A Host not on the allow-list (DNS rebinding), a missing READ_TOKEN: refused before anything else.
+    const refused = gate(req.method, req.url, req.headers);
+    if (refused) return answer(refused);
     // Bad percent-encoding and unknown methods: a clear 4xx here, not Next.js's bare 500.
     const early = earlyAnswer(req.method, req.url);
-    if (early) {
-      res.writeHead(early.status, { ...early.headers, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'DENY' });
-      res.end(req.method === 'HEAD' ? undefined : early.body);
-      return;
-    }
+    if (early) return answer(early);
     handle(req, res).catch((err: unknown) => {
       log.error({ err, url: req.url }, 'request handler failed');
       if (!res.headersSent) {
@@ -59,7 +72,11 @@ runMain(async () => {
     httpServer.once('error', reject);
     httpServer.listen(cfg.PORT, cfg.HOST, () => resolve());
   });
-  log.info({ url: `http://${cfg.HOST}:${cfg.PORT}`, dev }, 'web server listening');
+  log.info({ url: `http://${cfg.HOST}:${cfg.PORT}`, dev, allowedHosts: formatHosts(allowedHosts(cfg.HOST, cfg.PORT, cfg.ALLOWED_HOSTS)), readToken: cfg.READ_TOKEN !== undefined }, 'web server listening');
+  if (controlAccess(cfg.HOST, cfg.ADMIN_TOKEN) === 'refused') log.warn(`SECURITY: ${controlRefusedMessage(cfg.HOST)}`);
+  if (!isLoopbackHost(cfg.HOST) && cfg.READ_TOKEN === undefined) {
+    log.warn(`SECURITY: HOST=${cfg.HOST} is not a loopback address and READ_TOKEN is not set: the pages, the API and the live updates are open to anyone who can reach this server; set READ_TOKEN (16+ characters) to close them`);
+  }
 
   if (cfg.SIMULATOR_AUTOSTART) {
     live.runtime.simulation

@@ -156,7 +156,7 @@ export function createWorker(o: WorkerOptions): Worker {
   return {
     health,
     async start() {
-      server = await startHealthServer(cfg.WORKER_METRICS_PORT, cfg.HOST, metrics.registry, health, log);
+      server = await startHealthServer(cfg.WORKER_METRICS_PORT, cfg.HOST, metrics.registry, health, log, cfg);
       await producer.connect();
       await sideTopics.prepare([cfg.TOPIC_DLQ, cfg.TOPIC_LATE]);
       await consumer.start();

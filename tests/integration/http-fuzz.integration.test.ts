@@ -8,7 +8,13 @@
  * the database password are set on the server for this purpose) in the body; every 4xx is JSON
  * `{error: {code, message, field?}}` whose message names the problem, and whose `field`, when
  * present, is one of the things the request actually sent (a query parameter, the path, a body
- * field, a header). Run counts are fixed so the file takes well under a minute.
+ * field, a header). Run counts are fixed so the file takes well under a minute per mode.
+ *
+ * Everything runs twice: with the defaults (HOST=127.0.0.1), and exposed (HOST=0.0.0.0 with
+ * ALLOWED_HOSTS and READ_TOKEN; requests then use an allowed name and carry the read token in its
+ * cookie, so the authorization header stays free for ADMIN_TOKEN). A property of its own fuzzes the
+ * Host header and the read credentials: a Host not on the allow-list is a 421, a missing or wrong
+ * read token a 401, whatever the endpoint and method.
  */
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -24,18 +30,46 @@ import { deleteSeeded, seedAggregates, seedUserId } from '@/tests/support/seed';
 const run = `fz${randomUUID().slice(0, 8)}`;
 const prefix = `${run}u`;
 const ADMIN_TOKEN = `fuzz-admin-${randomUUID()}`;
+const READ_TOKEN = `fuzz-read-${randomUUID()}`;
 const DB_PASSWORD = `fuzz-db-${randomUUID().slice(0, 12)}`;
 const base = config();
 const db = createPrisma(base.DATABASE_URL, 2);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+const logDir = path.resolve(base.DATA_DIR, 'logs', run);
 let server: WebServerProcess;
+/** The Host header every request sends (one the server answers to). */
 let host = '';
+
+interface Mode {
+  name: string;
+  /** HOST of the server. */
+  listen: string;
+  /** The name requests use (the port is added). */
+  hostName: string;
+  env: Record<string, string>;
+  /** Headers every request carries besides its own (the read token's cookie). */
+  read: Record<string, string>;
+}
+
+const MODES: Mode[] = [
+  { name: 'defaults (HOST=127.0.0.1)', listen: '127.0.0.1', hostName: '127.0.0.1', env: {}, read: {} },
+  {
+    name: 'exposed (HOST=0.0.0.0, ALLOWED_HOSTS, READ_TOKEN)',
+    listen: '0.0.0.0',
+    hostName: 'fuzz.example.test',
+    env: { READ_TOKEN, ALLOWED_HOSTS: 'fuzz.example.test' },
+    read: { cookie: `clickstream_read=${encodeURIComponent(READ_TOKEN)}` },
+  },
+];
+let mode: Mode = MODES[0] as Mode;
 
 interface Sent {
   method: string;
   path: string;
   headers: Record<string, string>;
   body?: string | Buffer;
+  /** Send only `headers`, without the mode's read credentials. */
+  bare?: boolean;
 }
 interface Answer {
   status: number;
@@ -53,7 +87,7 @@ function send(req: Sent): Promise<Answer> {
         method: req.method,
         path: req.path,
         agent,
-        headers: { ...req.headers, ...(body ? { 'content-length': String(body.length) } : {}) },
+        headers: { ...(req.bare ? {} : mode.read), ...req.headers, ...(body ? { 'content-length': String(body.length) } : {}) },
         timeout: 20_000,
       },
       (res) => {
@@ -86,11 +120,13 @@ const sentKeys = (p: string): string[] => [...new URL(p, 'http://x').searchParam
  * (besides the query parameters it sent).
  */
 function check(req: Sent, res: Answer, extra: ReadonlySet<string>): void {
-  const fields = new Set([...extra, ...sentKeys(req.path)]);
+  // The Host header is always sent; a refused read names the authorization it lacks.
+  const fields = new Set([...extra, ...sentKeys(req.path), 'host', ...(mode.env.READ_TOKEN ? ['authorization'] : [])]);
   const what = `${req.method} ${req.path.slice(0, 300)} ${JSON.stringify(req.headers).slice(0, 300)} ${typeof req.body === 'string' ? req.body.slice(0, 200) : ''} → ${res.status} ${res.text.slice(0, 300)}`;
   expect(res.status, what).toBeGreaterThanOrEqual(200);
   expect(res.status, what).toBeLessThan(500);
   expect(res.text, what).not.toContain(ADMIN_TOKEN);
+  expect(res.text, what).not.toContain(READ_TOKEN);
   expect(res.text, what).not.toContain(DB_PASSWORD);
   for (const pattern of STACK_OR_SECRET) expect(res.text, `${what}\nmatches ${pattern}`).not.toMatch(pattern);
   if (res.status < 400 || req.method === 'HEAD') return;
@@ -145,18 +181,24 @@ const userSegment = fc.oneof(
 const GET_ENDPOINTS = ['/api/health', '/api/pipeline', '/api/simulation', '/api/users'] as const;
 
 beforeAll(async () => {
-  const logDir = path.resolve(base.DATA_DIR, 'logs', run);
   await ensureNextBuild(logDir);
   await seedAggregates(db, { prefix, users: 5, days: 3, minutes: 5, seed: 11 });
-  const port = await freePortIn(3400, 3499);
-  const url = new URL(base.DATABASE_URL);
-  url.password = DB_PASSWORD; // trust auth ignores it; it must never show up in an answer
-  server = await startWebServer({
-    name: 'web-fuzz',
-    port,
-    logDir,
-    healthy: true,
-    env: {
+}, 600_000);
+
+afterAll(async () => {
+  agent.destroy();
+  await deleteSeeded(db, prefix);
+  await db.$disconnect();
+});
+
+/** Starts the server of a mode (and stops it after the mode's tests). */
+function serverFor(m: Mode): void {
+  beforeAll(async () => {
+    mode = m;
+    const port = await freePortIn(3400, 3499);
+    const url = new URL(base.DATABASE_URL);
+    url.password = DB_PASSWORD; // trust auth ignores it; it must never show up in an answer
+    const env: NodeJS.ProcessEnv = {
       ...process.env,
       LOG_LEVEL: 'fatal',
       DATABASE_URL: url.toString(),
@@ -167,21 +209,61 @@ beforeAll(async () => {
       WORKER_GROUP_ID: `${run}-worker`,
       EVENTS_PARTITIONS: '1',
       SIMULATOR_AUTOSTART: 'false',
-    },
+      ...m.env,
+    };
+    for (const k of ['READ_TOKEN', 'ALLOWED_HOSTS'] as const) if (!(k in m.env)) delete env[k];
+    server = await startWebServer({ name: 'web-fuzz', port, logDir, healthy: true, host: m.listen, env, probeHeaders: m.read });
+    host = `${m.hostName}:${port}`;
+  }, 240_000);
+  afterAll(async () => {
+    await server?.stop();
   });
-  host = `127.0.0.1:${port}`;
-}, 240_000);
-
-afterAll(async () => {
-  agent.destroy();
-  await server?.stop();
-  await deleteSeeded(db, prefix);
-  await db.$disconnect();
-});
+}
 
 const PARAMS = { numRuns: 300, endOnFailure: true } as const;
 
-describe('HTTP fuzzing: never a 5xx, never a stack trace or secret, 4xx errors are JSON naming the problem', () => {
+describe.each(MODES)('HTTP fuzzing, $name: never a 5xx, never a stack trace or secret, 4xx errors are JSON naming the problem', (m) => {
+  serverFor(m);
+
+  it('any Host header and read credentials: 421 off the allow-list, 401 without a valid read token', async () => {
+    const port = server.port;
+    const allowed = [host, `localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, ...(m.env.ALLOWED_HOSTS ? [m.env.ALLOWED_HOSTS, `${m.env.ALLOWED_HOSTS}:1`] : [])];
+    const refused = [`evil.example:${port}`, `127.0.0.1:${port + 1}`, `localhost:${port}.evil.example`, 'evil.example', `${m.hostName}.evil.example:${port}`];
+    if (m.listen !== '127.0.0.1') refused.push(`${m.listen}:${port}`); // ALLOWED_HOSTS replaces HOST
+    const hostHeader = fc.oneof(fc.constantFrom(...allowed, ...refused), fc.stringMatching(/^[a-z0-9.:[\]-]{1,30}$/));
+    /** Read credentials, and whether they are valid. */
+    const credential = fc.constantFrom<[Record<string, string>, boolean]>(
+      [{}, false],
+      ...[READ_TOKEN, ADMIN_TOKEN].flatMap((t): [Record<string, string>, boolean][] => [
+        [{ authorization: `Bearer ${t}` }, true],
+        [{ authorization: `bearer  ${t}` }, true],
+        [{ cookie: `a=1; clickstream_read=${encodeURIComponent(t)}` }, true],
+        [{ cookie: `clickstream_read=${t}x` }, false],
+      ]),
+      [{ authorization: 'Bearer wrong-token-0123456789' }, false],
+      [{ authorization: 'Bearer' }, false],
+      [{ authorization: `Basic ${Buffer.from(`x:${READ_TOKEN}`).toString('base64')}` }, false],
+      [{ cookie: 'clickstream_read=wrong-token-0123456789' }, false],
+    );
+    const endpoint = fc.constantFrom(...GET_ENDPOINTS, `/api/users/${seedUserId(prefix, 1)}/daily`, `/api/users/${seedUserId(prefix, 1)}/sessions`, '/api/nope', '/api');
+    await fc.assert(
+      fc.asyncProperty(hostHeader, credential, endpoint, fc.constantFrom('GET', 'HEAD', 'POST', 'DELETE'), async (h, [cred, credValid], p, method) => {
+        const req: Sent = { method, path: p, headers: { host: h, origin: `http://${h}`, ...cred, 'content-type': 'application/json' }, bare: true, ...(method === 'POST' ? { body: '{"action":"stop"}' } : {}) };
+        const res = await send(req);
+        check(req, res, new Set(['host', 'authorization', 'origin', 'action', 'path', 'method']));
+        const what = `${method} ${p} host=${JSON.stringify(h)} ${JSON.stringify(cred)} → ${res.status} ${res.text.slice(0, 200)}`;
+        const hostOk = allowed.includes(h) ? true : refused.includes(h) ? false : undefined;
+        if (hostOk === false) expect(res.status, what).toBe(421);
+        if (res.status === 421 && method !== 'HEAD') expect(res.text, what).toMatch(/ALLOWED_HOSTS/);
+        if (hostOk !== true) return;
+        expect(res.status, what).not.toBe(421);
+        const readRefused = res.status === 401 && (method === 'HEAD' || /READ_TOKEN is set/.test(res.text));
+        expect(readRefused, what).toBe(m.env.READ_TOKEN !== undefined && !credValid);
+      }),
+      { numRuns: 300, endOnFailure: true },
+    );
+  });
+
   it('GET list and status endpoints with junk query strings', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...GET_ENDPOINTS), queryFor(USERS_KEYS), async (endpoint, q) => {

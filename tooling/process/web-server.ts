@@ -46,7 +46,8 @@ export async function freePortIn(from: number, to: number): Promise<number> {
   throw new Error(`no free port from ${from} to ${to}`);
 }
 
-const BUILD_SOURCES = ['app', 'components', 'lib', 'simulator', 'next.config.js', 'package.json', 'tsconfig.json'];
+// web/ too: the route handlers bundle web/http, web/security and web/live modules.
+const BUILD_SOURCES = ['app', 'components', 'lib', 'simulator', 'web', 'next.config.js', 'package.json', 'tsconfig.json'];
 
 /** The newest modification time among the sources Next.js builds from. */
 function newestSourceMs(): number {
@@ -98,7 +99,7 @@ export async function ensureNextBuild(logDir: string, force = false): Promise<vo
  * Waits until the server answers `GET /api/health` with any HTTP status (a 503 while Kafka is down
  * still means the server is up), or with 200 when `healthy` is set.
  */
-async function waitForWebServer(url: string, child: Child, timeoutMs: number, healthy = false): Promise<void> {
+async function waitForWebServer(url: string, child: Child, timeoutMs: number, healthy = false, headers: Record<string, string> = {}): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
@@ -106,7 +107,7 @@ async function waitForWebServer(url: string, child: Child, timeoutMs: number, he
       throw new Error(`the web server exited (${child.process.exitCode ?? child.process.signalCode}):\n${tail(child.logFile, 15)}`);
     }
     try {
-      const r = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(5_000) });
+      const r = await fetch(`${url}/api/health`, { headers, signal: AbortSignal.timeout(5_000) });
       await r.arrayBuffer();
       if (!healthy || r.ok) return;
       last = `HTTP ${r.status}`;
@@ -122,8 +123,12 @@ export interface StartWebServerOptions {
   /** Log file name (without .log) in logDir. */
   name: string;
   port: number;
-  /** The whole environment of the server (HOST and PORT are set from `port`). */
+  /** The whole environment of the server (PORT is set from `port`, HOST from `host`). */
   env: NodeJS.ProcessEnv;
+  /** The address it listens on (HOST); 127.0.0.1 by default. It is reached on 127.0.0.1 either way. */
+  host?: string;
+  /** Headers of the readiness probe (e.g. the READ_TOKEN's Authorization). */
+  probeHeaders?: Record<string, string>;
   logDir: string;
   /** Wait for a 200 from /api/health rather than any answer. */
   healthy?: boolean;
@@ -132,7 +137,7 @@ export interface StartWebServerOptions {
 
 /** Starts web/server.ts in production mode (the build must exist: see ensureNextBuild). */
 export async function startWebServer(o: StartWebServerOptions): Promise<WebServerProcess> {
-  const env: NodeJS.ProcessEnv = { ...o.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', HOST: '127.0.0.1', PORT: String(o.port) };
+  const env: NodeJS.ProcessEnv = { ...o.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', HOST: o.host ?? '127.0.0.1', PORT: String(o.port) };
   const child = spawnTs(o.name, 'web/server.ts', env, o.logDir);
   const url = `http://127.0.0.1:${o.port}`;
   const handle: WebServerProcess = {
@@ -152,7 +157,7 @@ export async function startWebServer(o: StartWebServerOptions): Promise<WebServe
     },
   };
   try {
-    await waitForWebServer(url, child, o.timeoutMs ?? 90_000, o.healthy ?? false);
+    await waitForWebServer(url, child, o.timeoutMs ?? 90_000, o.healthy ?? false, o.probeHeaders);
   } catch (err) {
     await handle.kill();
     throw err;

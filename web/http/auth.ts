@@ -1,28 +1,20 @@
 /**
- * Authorization for control actions: when ADMIN_TOKEN is set, the request must carry
- * `Authorization: Bearer <token>`. The comparison is constant-time (both sides are hashed first,
- * so neither the length nor a prefix leaks through timing).
+ * Authorization for control actions (web/security/control-access.ts): when ADMIN_TOKEN is set,
+ * the request must carry `Authorization: Bearer <token>` (compared in constant time); without it,
+ * control is open on a loopback HOST and refused (403, naming ADMIN_TOKEN) on any other.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Config } from '@/lib/config';
+import { bearerToken, tokenMatches } from '@/lib/access/tokens';
+import { controlAccess, controlRefusedMessage } from '@/web/security/control-access';
 import { jsonError } from './errors';
 
-const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-
-export function tokenMatches(given: string, expected: string): boolean {
-  return timingSafeEqual(digest(given), digest(expected));
-}
-
-/** The bearer token of an Authorization header, or undefined. */
-export function bearerToken(header: string | null): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  return match?.[1];
-}
-
-/** undefined when allowed; otherwise the 401 to send. Never echoes the token. */
-export function requireAdmin(request: Request, adminToken: string | undefined): Response | undefined {
-  if (adminToken === undefined) return undefined;
+/** undefined when allowed; otherwise the 401/403 to send. Never echoes the token. */
+export function requireAdmin(request: Request, cfg: Pick<Config, 'ADMIN_TOKEN' | 'HOST'>): Response | undefined {
+  const access = controlAccess(cfg.HOST, cfg.ADMIN_TOKEN);
+  if (access === 'open') return undefined;
+  if (access === 'refused' || cfg.ADMIN_TOKEN === undefined) return jsonError(403, 'admin_token_required', controlRefusedMessage(cfg.HOST));
   const given = bearerToken(request.headers.get('authorization'));
-  if (given !== undefined && tokenMatches(given, adminToken)) return undefined;
+  if (given !== undefined && tokenMatches(given, cfg.ADMIN_TOKEN)) return undefined;
   return jsonError(401, 'unauthorized', 'authorization: a valid "Authorization: Bearer <ADMIN_TOKEN>" header is required', 'authorization', {
     'WWW-Authenticate': 'Bearer',
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { requireAdmin, tokenMatches } from './auth';
+import { tokenMatches } from '@/lib/access/tokens';
+import { requireAdmin } from './auth';
 import { csvCell, csvLine } from './csv';
 import { parseJsonBody, parseQuery } from './parse';
 import { createRateLimiter } from '@/web/live/rate-limit';
@@ -85,12 +86,25 @@ describe('auth', () => {
   it('requires a bearer token only when ADMIN_TOKEN is set, and never echoes it', async () => {
     const token = 'a-very-secret-admin-token';
     const plain = new Request('http://x/');
-    expect(requireAdmin(plain, undefined)).toBeUndefined();
-    const refused = requireAdmin(plain, token);
+    const local = { HOST: '127.0.0.1', ADMIN_TOKEN: undefined };
+    const withToken = { HOST: '0.0.0.0', ADMIN_TOKEN: token };
+    expect(requireAdmin(plain, local)).toBeUndefined();
+    const refused = requireAdmin(plain, withToken);
     expect(refused?.status).toBe(401);
     expect(await refused?.text()).not.toContain(token);
-    expect(requireAdmin(new Request('http://x/', { headers: { authorization: `Bearer ${token}` } }), token)).toBeUndefined();
-    expect(requireAdmin(new Request('http://x/', { headers: { authorization: 'Bearer wrong' } }), token)?.status).toBe(401);
+    expect(requireAdmin(new Request('http://x/', { headers: { authorization: `Bearer ${token}` } }), withToken)).toBeUndefined();
+    expect(requireAdmin(new Request('http://x/', { headers: { authorization: 'Bearer wrong' } }), withToken)?.status).toBe(401);
+  });
+  it('refuses control on a non-loopback HOST without ADMIN_TOKEN, whatever the request sends, naming the fix', async () => {
+    for (const HOST of ['0.0.0.0', '::', '192.168.1.5', 'dash.example.com']) {
+      const refused = requireAdmin(new Request('http://x/', { headers: { authorization: 'Bearer anything-at-all-000' } }), { HOST, ADMIN_TOKEN: undefined });
+      expect(refused?.status, HOST).toBe(403);
+      const { error } = (await refused?.json()) as { error: { code: string; message: string } };
+      expect(error.code).toBe('admin_token_required');
+      expect(error.message).toContain(`HOST=${HOST}`);
+      expect(error.message).toMatch(/set ADMIN_TOKEN/);
+    }
+    for (const HOST of ['127.0.0.1', '127.1.2.3', 'localhost', '::1']) expect(requireAdmin(new Request('http://x/'), { HOST, ADMIN_TOKEN: undefined }), HOST).toBeUndefined();
   });
 });
 
@@ -109,8 +123,30 @@ describe('rate limiter', () => {
   it('allows a burst, then asks to wait, then refills', () => {
     const l = createRateLimiter(2, 1);
     const t = Date.now();
-    expect([l.take(t), l.take(t), l.take(t)]).toEqual([0, 0, 1]);
-    expect(l.take(t + 1500)).toBe(0);
+    expect([l.take('a', t), l.take('a', t), l.take('a', t)]).toEqual([0, 0, 1]);
+    expect(l.take('a', t + 1500)).toBe(0);
+  });
+  it('keeps one bucket per client: one draining its own does not lock out another', () => {
+    const l = createRateLimiter(3, 0.01);
+    const t = 1_000_000;
+    for (let i = 0; i < 50; i++) l.take('10.0.0.66', t + i);
+    expect(l.take('10.0.0.66', t + 60)).toBeGreaterThan(0);
+    expect([l.take('127.0.0.1', t + 61), l.take('127.0.0.1', t + 62), l.take('127.0.0.1', t + 63)]).toEqual([0, 0, 0]);
+    expect(l.take('127.0.0.1', t + 64)).toBeGreaterThan(0);
+  });
+  it('stays bounded: at most maxClients buckets, least recently used evicted, refilled ones dropped', () => {
+    const l = createRateLimiter(2, 1, 100);
+    const t = 5_000_000;
+    l.take('admin', t);
+    l.take('admin', t);
+    for (let i = 0; i < 1000; i++) l.take(`attacker-${i}`, t + 1);
+    expect(l.size()).toBeLessThanOrEqual(100);
+    // Recently used buckets are kept: the last attacker is still drained to 1 token.
+    expect(l.take('attacker-999', t + 1)).toBe(0);
+    expect(l.take('attacker-999', t + 1)).toBeGreaterThan(0);
+    // After a full refill (2 s here) the idle buckets carry nothing and go at the next sweep.
+    l.take('late', t + 10_000);
+    expect(l.size()).toBe(1);
   });
 });
 

@@ -6,7 +6,8 @@ import { toRecentEvent } from './event-relay';
 import { createRecentEvents } from './recent-events';
 import { createSimulationController } from './simulation-controller';
 import { roomSchema } from '@/lib/contracts/socket-events';
-import { originAllowed } from './socket-server';
+import { handshakeRefusal } from '@/web/security/handshake';
+import { allowedHosts } from '@/web/security/host-allow-list';
 import type { RecentEvent } from '@/lib/contracts/dashboard';
 
 const event = (userId: string, offset: number): RecentEvent => ({ userId, eventType: 'click', timestamp: new Date().toISOString(), sessionDuration: 1, page: null, productId: null, partition: 0, offset: String(offset) });
@@ -69,9 +70,10 @@ describe('commit notices, rooms, origins and relayed events', () => {
     expect(roomSchema.safeParse('admin').success).toBe(false);
   });
   it('refuses websocket connections from other origins', () => {
-    expect(originAllowed('http://localhost:3000', 'localhost:3000')).toBe(true);
-    expect(originAllowed(undefined, 'localhost:3000')).toBe(true);
-    expect(originAllowed('http://evil.example', 'localhost:3000')).toBe(false);
+    const hosts = allowedHosts('127.0.0.1', 3000, undefined);
+    expect(handshakeRefusal('http://localhost:3000', 'localhost:3000', hosts)).toBeUndefined();
+    expect(handshakeRefusal(undefined, 'localhost:3000', hosts)).toBeUndefined();
+    expect(handshakeRefusal('http://evil.example', 'localhost:3000', hosts)).toMatch(/^origin: /);
   });
   it('relays only valid events', () => {
     const good = Buffer.from(JSON.stringify({ eventType: 'pageView', userId: 'u1', timestamp: new Date().toISOString(), sessionDuration: 5, page: '/' }));

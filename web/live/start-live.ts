@@ -25,6 +25,7 @@ import { createSimulationController } from './simulation-controller';
 import { createSocketServer } from './socket-server';
 import { userRoom } from '@/lib/contracts/socket-events';
 import { createTopicOffsetsReader } from './topic-offsets';
+import { allowedHosts, type HostEntry } from '@/web/security/host-allow-list';
 import { userLiveSnapshot } from './user-snapshot';
 
 export interface Live {
@@ -43,6 +44,11 @@ export interface LiveOptions {
   relay?: boolean;
 }
 
+function boundPort(server: http.Server): number | undefined {
+  const address = server.address();
+  return typeof address === 'object' && address !== null ? address.port : undefined;
+}
+
 export function startLive(o: LiveOptions): Live {
   const { cfg, log } = o;
   let lastNotice: CommitNotice | null = null;
@@ -57,7 +63,10 @@ export function startLive(o: LiveOptions): Live {
   const pipeline = sharedLoader(loadPipeline, 400);
   const user = (userId: string) => userLiveSnapshot(userId);
 
-  const io = createSocketServer(o.httpServer, { log, overview, pipeline, user });
+  // The Host allow-list on the port actually bound (a test's server listens on port 0), once known.
+  let hosts: HostEntry[] | undefined;
+  const hostList = () => (hosts ??= allowedHosts(cfg.HOST, boundPort(o.httpServer) ?? cfg.PORT, cfg.ALLOWED_HOSTS));
+  const io = createSocketServer(o.httpServer, { log, overview, pipeline, user, allowedHosts: hostList, readTokens: cfg });
   const publisher = createPublisher({ io, log, overview, pipeline, user });
 
   const listener = startCommitListener({
@@ -89,7 +98,7 @@ export function startLive(o: LiveOptions): Live {
     offsets,
     recent,
     sessionEvents,
-    controlLimiter: createRateLimiter(20, 2),
+    controlLimiter: createRateLimiter(20, 2), // per client address: a burst of 20, then 2 a second
     eventsPerSecond: () => sampler.rate(),
     lastNotice: () => lastNotice,
     pipelineStatus: loadPipeline,

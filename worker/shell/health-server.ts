@@ -1,11 +1,13 @@
 /**
  * The worker's operations endpoint: GET /healthz (the loop is alive, the last commit) and
- * GET /metrics (Prometheus). Port 0 picks a free port; a taken port is logged, not fatal, so
- * several workers can run on one machine.
+ * GET /metrics (Prometheus; with READ_TOKEN set it needs `Authorization: Bearer <READ_TOKEN>`, or
+ * ADMIN_TOKEN, like the web server's reads; /healthz stays open). Port 0 picks a free port; a taken
+ * port is logged, not fatal, so several workers can run on one machine.
  */
 import http from 'node:http';
 import type { Registry } from 'prom-client';
 import type { Logger } from '@/lib/log';
+import { readAllowed, type ReadTokens } from '@/lib/access/read-access';
 
 export interface WorkerHealth {
   /** `refusing`: some partition's stored position does not fit its log, or its stored sessions its settings (see `refused`); `retrying`: a step keeps failing. */
@@ -20,10 +22,13 @@ export interface WorkerHealth {
   assignment: Record<string, number[]>;
 }
 
-export async function startHealthServer(port: number, host: string, registry: Registry, health: () => WorkerHealth, log: Logger): Promise<http.Server | undefined> {
+export async function startHealthServer(port: number, host: string, registry: Registry, health: () => WorkerHealth, log: Logger, tokens: ReadTokens = {}): Promise<http.Server | undefined> {
   const server = http.createServer((req, res) => {
     void (async () => {
-      if (req.url === '/metrics') {
+      if (req.url === '/metrics' && !readAllowed({ authorization: req.headers.authorization }, tokens)) {
+        res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' });
+        res.end(JSON.stringify({ error: 'unauthorized: READ_TOKEN is set: send "Authorization: Bearer <READ_TOKEN>" (ADMIN_TOKEN also works)' }));
+      } else if (req.url === '/metrics') {
         res.writeHead(200, { 'content-type': registry.contentType });
         res.end(await registry.metrics());
       } else if (req.url === '/healthz') {
