@@ -7,11 +7,13 @@
  * the session totals from user_session (sessionsPerUser), joined per user: a user with events but
  * no session starting in the period has 0 sessions and no bounce rate or CTR. The sort key and
  * direction come from fixed SQL fragments chosen by the validated `sort`; values are always
- * parameters. Sorting by the most common event is its own query (list-users-by-common-event).
+ * parameters. Sorting by the most common event is its own query (list-users-by-common-event), and
+ * so is a single day sorted by an indexed column (list-users-by-day-index).
  */
 import { Prisma, prisma } from '@/web/queries/db';
 import { bounceRateSql, clicksPerPageViewSql, clickThroughRateSql, visitTimeSecondsSql } from '@/lib/metrics/sql';
 import { listUsersByCommonEvent } from './list-users-by-common-event';
+import { listUsersByDayIndex, readsByDayIndex } from './list-users-by-day-index';
 import type { UserSort } from './users-cursor';
 import { keyset, keysetPage } from './users-keyset';
 import { prefixFilter, sessionColumns, sessionsPerUser, toUserRow, type ListUsersInput, type RawUserRow, type UserRow } from './users-rows';
@@ -81,6 +83,7 @@ async function listUsersByColumn(input: ListUsersInput & { sort: Exclude<UserSor
 
 async function listOnce(input: ListUsersInput) {
   if (input.sort === 'mostCommonEvent') return listUsersByCommonEvent(input);
+  if (readsByDayIndex(input)) return listUsersByDayIndex(input);
   return listUsersByColumn({ ...input, sort: input.sort });
 }
 

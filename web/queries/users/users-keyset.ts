@@ -18,6 +18,8 @@ export interface Keyset {
   where: Prisma.Sql;
   /** The direction to read in: the table's order, or its reverse when paging backwards. */
   dir: Prisma.Sql;
+  /** `dir` is DESC. */
+  readDesc: boolean;
   backwards: boolean;
 }
 
@@ -26,12 +28,12 @@ export function keyset(input: KeysetInput): Keyset {
   const readDesc = (input.order === 'desc') !== backwards;
   const dir = readDesc ? Prisma.sql`DESC` : Prisma.sql`ASC`;
   const c = input.cursor;
-  if (!c) return { where: Prisma.empty, dir, backwards };
+  if (!c) return { where: Prisma.empty, dir, readDesc, backwards };
   const k = TEXT_SORTS.has(input.sort) ? Prisma.sql`${String(c.key)}::text` : Prisma.sql`${Number(c.key)}::float8`;
   const where = readDesc
     ? Prisma.sql`WHERE (sort_key, user_id) < (${k}, ${c.userId}::text)`
     : Prisma.sql`WHERE (sort_key, user_id) > (${k}, ${c.userId}::text)`;
-  return { where, dir, backwards };
+  return { where, dir, readDesc, backwards };
 }
 
 export interface KeyedRow {

@@ -1,0 +1,77 @@
+/**
+ * The users table of a single day, sorted by time on site, events or userId, reads a page by index
+ * at scale: with 100,000 users on the day (and two sessions each), PostgreSQL's own plan (EXPLAIN
+ * ANALYZE) of the page's statement scans user_daily by the (day, key, user_id) index from the
+ * cursor — even inside a tie of thousands of users — reads only the page's rows from it, and sums
+ * sessions for those rows alone. A plan that sorted or aggregated the whole day would read 100,000.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Prisma } from '@/lib/db/generated/client';
+import { dayIndexPageSql } from '@/web/queries/users/list-users-by-day-index';
+import type { ListUsersInput } from '@/web/queries/users/users-rows';
+import { freshDatabase } from '@/tests/support/pipeline';
+
+const DAY = '2026-03-02';
+const USERS = 100_000;
+let database: Awaited<ReturnType<typeof freshDatabase>>;
+
+beforeAll(async () => {
+  database = await freshDatabase();
+  const db = database.db;
+  // Event counts 1–40: ties of about 2,500 users each. Time on site 0–4,999 s.
+  await db.$executeRaw`
+    INSERT INTO user_daily (user_id, day, event_count, time_spent_seconds, clicks, page_views, first_event_at, last_event_at)
+    SELECT 'u-' || lpad(u::text, 6, '0'), ${DAY}::date, 1 + (u * 7) % 40, (u * 13) % 5000, u % 9, u % 11, ${DAY}::timestamptz, ${DAY}::timestamptz
+    FROM generate_series(1, ${USERS}) AS u`;
+  await db.$executeRaw`
+    INSERT INTO user_session (user_id, start_at, end_at, day, event_count, page_views, clicked_page_views, funnel_step, converted, partition, first_offset, last_offset, final)
+    SELECT 'u-' || lpad(u::text, 6, '0'), ${DAY}::timestamptz + make_interval(hours => k * 5), ${DAY}::timestamptz + make_interval(hours => k * 5, secs => u % 600),
+           ${DAY}::date, 1 + (u + k) % 6, (u + k) % 4, ((u + k) % 4) / 2, (u + k) % 4, (u + k) % 17 = 0, 0, 0, 0, true
+    FROM generate_series(1, ${USERS}) AS u, generate_series(0, 1) AS k`;
+  await db.$executeRawUnsafe('ANALYZE user_daily, user_session');
+}, 180_000);
+
+afterAll(async () => {
+  await database.drop();
+});
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  'Actual Rows': number;
+  'Actual Loops': number;
+  Plans?: PlanNode[];
+}
+
+function nodes(n: PlanNode): PlanNode[] {
+  return [n, ...(n.Plans ?? []).flatMap(nodes)];
+}
+
+async function plan(input: ListUsersInput & { sort: 'timeSpent' | 'events' | 'userId' }): Promise<PlanNode[]> {
+  const rows = await database.db.$queryRaw<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>(Prisma.sql`EXPLAIN (ANALYZE, FORMAT JSON) ${dayIndexPageSql(input)}`);
+  const root = rows[0]?.['QUERY PLAN'][0].Plan;
+  if (!root) throw new Error('no plan');
+  return nodes(root);
+}
+
+describe('the users table of a day at 100,000 users', () => {
+  it.each([
+    ['timeSpent', 'user_daily_day_time_spent_seconds_user_id_idx', 2500],
+    ['events', 'user_daily_day_event_count_user_id_idx', 20],
+    ['userId', 'user_daily_pkey', 'u-050000'],
+  ] as const)('sorted by %s reads a page by %s, from the cursor, in both orders', async (sort, index, key) => {
+    for (const order of ['desc', 'asc'] as const) {
+      for (const cursor of [undefined, { sort, order, key, userId: 'u-050000', direction: 'next' as const }]) {
+        const all = await plan({ range: { from: DAY, to: DAY }, sort, order, q: '', limit: 50, cursor });
+        const daily = all.filter((n) => n['Relation Name'] === 'user_daily');
+        expect(daily.map((n) => [n['Node Type'], n['Index Name']]), `${sort} ${order} ${cursor ? 'cursor' : 'first'}`).toEqual([[expect.stringMatching(/^Index (Only )?Scan$/), index]]);
+        expect(daily[0]?.['Actual Rows']).toBe(51);
+        // Sessions are summed for the page's rows only, by the (day, user_id) index.
+        const sessions = all.filter((n) => n['Relation Name'] === 'user_session');
+        expect(sessions.every((n) => n['Node Type'].startsWith('Index') && n['Actual Loops'] <= 51)).toBe(true);
+        expect(all.some((n) => n['Node Type'] === 'Seq Scan')).toBe(false);
+      }
+    }
+  });
+});
