@@ -26,7 +26,7 @@ import { logger } from '@/lib/log';
 import { createSimulator } from '@/simulator/runner';
 import { overviewSnapshot } from '@/web/live/overview-snapshot';
 import { startLive, type Live } from '@/web/live/start-live';
-import { userLiveSnapshot } from '@/web/live/user-snapshot';
+import { userLiveSnapshot, usersLiveSnapshots } from '@/web/live/user-snapshot';
 import { oneDaySessionStats } from '@/web/queries/overview/day-session-stats';
 import { deleteSeeded } from '@/tests/support/seed';
 import { dayOfMs, expectedEvents, expectedEventStats, expectedRow, expectedSessionStats, sessionFixture, type RawEvent, type TruthSession } from '@/tests/support/session-fixture';
@@ -401,5 +401,21 @@ describe('the live snapshots carry the session figures', () => {
     expect(snap.today).toEqual(today.length === 0 ? null : { day: TODAY, ...expectedEventStats(today), ...expectedSessionStats(sessionsOf(userId, TODAY)) });
     // The sessions of yesterday (DAY2) and today, newest first.
     expect(snap.sessions).toEqual(sessionsOf(userId).filter((s) => dayOfMs(s.startMs) >= DAY2).sort((a, b) => b.startMs - a.startMs).slice(0, 20).map((x) => expectedRow(x)));
+  });
+
+  it('every watched user at once (one batch, as a flush builds them): each snapshot is that user’s own, and an unseen user’s is empty', async () => {
+    const unseen = `${prefix}-nobody`;
+    const snaps = await usersLiveSnapshots([...users, unseen, users[0] ?? '']);
+    expect([...snaps.keys()].sort()).toEqual([...users, unseen].sort());
+    for (const userId of users) {
+      const snap = snaps.get(userId);
+      const today = eventsOf(userId, TODAY);
+      expect(snap?.today, userId).toEqual(today.length === 0 ? null : { day: TODAY, ...expectedEventStats(today), ...expectedSessionStats(sessionsOf(userId, TODAY)) });
+      expect(snap?.sessions, userId).toEqual(sessionsOf(userId).filter((s) => dayOfMs(s.startMs) >= DAY2).sort((a, b) => b.startMs - a.startMs).slice(0, 20).map((x) => expectedRow(x)));
+      expect(snap?.minutes, userId).toEqual((await userLiveSnapshot(userId)).minutes);
+    }
+    expect(snaps.get(unseen)).toMatchObject({ userId: unseen, today: null, minutes: [], sessions: [] });
+    // Users with sessions on both days exist, so the per-user window really separates users.
+    expect(users.filter((u) => (snaps.get(u)?.sessions.length ?? 0) > 1).length).toBeGreaterThan(1);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Turns commit notices into pushes. A notice marks what it touched as stale: the overview, the
  * pipeline, and the rooms of the users it names (all watched users when the list was truncated).
- * A coalescer then re-queries only the stale rooms that someone is in and emits to them, at most
+ * A coalescer then re-queries only the stale rooms that someone is in (all stale user rooms in one
+ * batch: the same few statements for one room or a thousand) and emits to them, at most
  * once per ~500 ms per kind of room (overview, pipeline, users), so a slow overview query does not
  * delay a user's update. A timer also refreshes the pipeline every second and the overview every 5 s
  * (rates and "last 5 minutes" move with the clock, and lag grows while the worker is down).
@@ -30,7 +31,8 @@ export interface PublisherOptions {
   log: Logger;
   overview: SharedLoader<OverviewSnapshot>;
   pipeline: SharedLoader<PipelineStatus>;
-  user: (userId: string) => Promise<UserLiveSnapshot>;
+  /** The snapshots of the given users, in one batch (a fixed number of queries whatever their number). */
+  users: (userIds: readonly string[]) => Promise<Map<string, UserLiveSnapshot>>;
   intervalMs?: number;
 }
 
@@ -69,9 +71,9 @@ export function createPublisher(o: PublisherOptions): Publisher {
       const users = allUsersStale ? watchedUsers() : [...staleUsers].filter((u) => members(userRoom(u)) > 0);
       allUsersStale = false;
       staleUsers.clear();
-      const results = await Promise.allSettled(users.map(async (userId) => o.io.to(userRoom(userId)).emit('user:update', await o.user(userId))));
-      const failed = results.filter((r) => r.status === 'rejected').length;
-      if (failed > 0) o.log.warn({ failed }, 'some live updates could not be computed');
+      if (users.length === 0) return;
+      const snapshots = await o.users(users);
+      for (const [userId, snapshot] of snapshots) o.io.to(userRoom(userId)).emit('user:update', snapshot);
     },
     interval,
     onError,

@@ -26,7 +26,7 @@ import { createSocketServer } from './socket-server';
 import { userRoom } from '@/lib/contracts/socket-events';
 import { createTopicOffsetsReader } from './topic-offsets';
 import { allowedHosts, type HostEntry } from '@/web/security/host-allow-list';
-import { userLiveSnapshot } from './user-snapshot';
+import { userLiveSnapshot, usersLiveSnapshots } from './user-snapshot';
 
 export interface Live {
   runtime: WebRuntime;
@@ -67,7 +67,7 @@ export function startLive(o: LiveOptions): Live {
   let hosts: HostEntry[] | undefined;
   const hostList = () => (hosts ??= allowedHosts(cfg.HOST, boundPort(o.httpServer) ?? cfg.PORT, cfg.ALLOWED_HOSTS));
   const io = createSocketServer(o.httpServer, { log, overview, pipeline, user, allowedHosts: hostList, readTokens: cfg });
-  const publisher = createPublisher({ io, log, overview, pipeline, user });
+  const publisher = createPublisher({ io, log, overview, pipeline, users: (ids) => usersLiveSnapshots(ids) });
 
   const listener = startCommitListener({
     databaseUrl: cfg.DATABASE_URL,

@@ -1,5 +1,5 @@
 /**
- * A user's metrics per UTC day over a range: the event metrics of user_daily (with the per-type
+ * Users' metrics per UTC day over a range (one statement for any number of users): the event metrics of user_daily (with the per-type
  * counts from user_daily_event) and the session metrics of the sessions whose first event is on
  * that day (user_session, summed by sessionStatsAccSql). Days without events are left out; sorted
  * by day. A session's day always has events (its first event), so no session day is lost.
@@ -11,23 +11,35 @@ import { EVENT_TYPE_COLLATION, sessionStatsAccOf, sessionStatsAccSql, type Sessi
 import { sessionStats } from '@/lib/metrics/session-stats';
 import { userMetrics } from '@/lib/metrics/user-metrics';
 
-type Row = SessionStatsAccColumns & { day: string; event_count: number; time_spent: number; clicks: number; page_views: number; event_counts: Record<string, number> | null };
+type Row = SessionStatsAccColumns & { user_id: string; day: string; event_count: number; time_spent: number; clicks: number; page_views: number; event_counts: Record<string, number> | null };
 
-export async function userDaily(userId: string, range: DayRange): Promise<UserDaySummary[]> {
+/** Each given user's days (users without counted days in the range are absent). */
+export async function usersDaily(userIds: readonly string[], range: DayRange): Promise<Map<string, UserDaySummary[]>> {
   const rows = await prisma().$queryRaw<Row[]>`
-    SELECT to_char(d.day, 'YYYY-MM-DD') AS day, d.event_count, d.time_spent_seconds::float8 AS time_spent,
+    SELECT d.user_id, to_char(d.day, 'YYYY-MM-DD') AS day, d.event_count, d.time_spent_seconds::float8 AS time_spent,
            d.clicks, d.page_views,
            (SELECT json_object_agg(e.event_type, e.count ORDER BY e.event_type ${EVENT_TYPE_COLLATION})
               FROM user_daily_event e WHERE e.user_id = d.user_id AND e.day = d.day AND e.count > 0) AS event_counts,
            s.*
     FROM user_daily d
     CROSS JOIN LATERAL (SELECT ${sessionStatsAccSql('us')} FROM user_session us WHERE us.user_id = d.user_id AND us.day = d.day) s
-    WHERE d.user_id = ${userId} AND d.day BETWEEN ${range.from}::date AND ${range.to}::date AND d.event_count > 0
-    ORDER BY d.day`;
-  // Each stored day is the accumulator of userMetrics; its sessions' sums are sessionStats'.
-  return rows.map((r) => ({
-    day: r.day,
-    ...userMetrics.extract({ eventCount: r.event_count, timeSpentSeconds: r.time_spent, clicks: r.clicks, pageViews: r.page_views, eventCounts: r.event_counts ?? {} }),
-    ...sessionStats.extract(sessionStatsAccOf(r)),
-  }));
+    WHERE d.user_id = ANY(${[...userIds]}::text[]) AND d.day BETWEEN ${range.from}::date AND ${range.to}::date AND d.event_count > 0
+    ORDER BY d.user_id, d.day`;
+  const out = new Map<string, UserDaySummary[]>();
+  for (const r of rows) {
+    // Each stored day is the accumulator of userMetrics; its sessions' sums are sessionStats'.
+    const day: UserDaySummary = {
+      day: r.day,
+      ...userMetrics.extract({ eventCount: r.event_count, timeSpentSeconds: r.time_spent, clicks: r.clicks, pageViews: r.page_views, eventCounts: r.event_counts ?? {} }),
+      ...sessionStats.extract(sessionStatsAccOf(r)),
+    };
+    const list = out.get(r.user_id);
+    if (list) list.push(day);
+    else out.set(r.user_id, [day]);
+  }
+  return out;
+}
+
+export async function userDaily(userId: string, range: DayRange): Promise<UserDaySummary[]> {
+  return (await usersDaily([userId], range)).get(userId) ?? [];
 }

@@ -1,12 +1,24 @@
-/** A user's per-window (minute) series between two instants: [from, to). */
+/** Users' per-window (minute) series between two instants: [from, to) (one statement for any number of users). */
 import { prisma } from '@/web/queries/db';
 import type { MinutePoint } from '@/lib/contracts/dashboard';
 
+/** Each given user's minutes in time order (users without any are absent). */
+export async function usersMinutes(userIds: readonly string[], fromMs: number, toMs: number): Promise<Map<string, MinutePoint[]>> {
+  const rows = await prisma().$queryRaw<{ user_id: string; window_start: Date; event_count: number; time_spent: number }[]>`
+    SELECT user_id, window_start, event_count, time_spent_seconds::float8 AS time_spent
+    FROM user_minute
+    WHERE user_id = ANY(${[...userIds]}::text[]) AND window_start >= ${new Date(fromMs)} AND window_start < ${new Date(toMs)}
+    ORDER BY user_id, window_start`;
+  const out = new Map<string, MinutePoint[]>();
+  for (const r of rows) {
+    const point: MinutePoint = { windowStart: r.window_start.toISOString(), eventCount: r.event_count, timeSpentSeconds: r.time_spent };
+    const list = out.get(r.user_id);
+    if (list) list.push(point);
+    else out.set(r.user_id, [point]);
+  }
+  return out;
+}
+
 export async function userMinutes(userId: string, fromMs: number, toMs: number): Promise<MinutePoint[]> {
-  const rows = await prisma().userMinute.findMany({
-    where: { userId, windowStart: { gte: new Date(fromMs), lt: new Date(toMs) } },
-    orderBy: { windowStart: 'asc' },
-    select: { windowStart: true, eventCount: true, timeSpentSeconds: true },
-  });
-  return rows.map((r) => ({ windowStart: r.windowStart.toISOString(), eventCount: r.eventCount, timeSpentSeconds: Number(r.timeSpentSeconds) }));
+  return (await usersMinutes([userId], fromMs, toMs)).get(userId) ?? [];
 }

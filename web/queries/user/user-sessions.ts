@@ -18,3 +18,27 @@ export async function userSessions(userId: string, range: DayRange, limit: numbe
     LIMIT ${limit + 1}`;
   return { sessions: rows.slice(0, limit).map(toSessionRow), more: rows.length > limit };
 }
+
+/**
+ * The newest `limit` sessions of each given user whose first event is on a day of the range, newest
+ * first (one statement for any number of users: a window over the (user_id, start_at) key).
+ */
+export async function usersNewestSessions(userIds: readonly string[], range: DayRange, limit: number): Promise<Map<string, { sessions: UserSessionRow[]; more: boolean }>> {
+  const rows = await prisma().$queryRaw<(RawSessionRow & { n: number })[]>`
+    SELECT * FROM (
+      SELECT ${SESSION_COLUMNS}, (row_number() OVER (PARTITION BY s.user_id ORDER BY s.start_at DESC))::int AS n
+      FROM user_session s
+      WHERE s.user_id = ANY(${[...userIds]}::text[]) AND s.day BETWEEN ${range.from}::date AND ${range.to}::date
+    ) ranked
+    WHERE n <= ${limit + 1}
+    ORDER BY user_id, n`;
+  const out = new Map<string, { sessions: UserSessionRow[]; more: boolean }>();
+  for (const r of rows) {
+    let entry = out.get(r.user_id);
+    if (!entry) out.set(r.user_id, (entry = { sessions: [], more: false }));
+    if (r.n > limit) entry.more = true;
+    else entry.sessions.push(toSessionRow(r));
+  }
+  return out;
+}
+
