@@ -26,6 +26,7 @@ import { createWorker, type Worker } from '@/worker/worker';
 import {
   configFor,
   createTopics,
+  deletePipelineRows,
   deleteTopics,
   openSessionUsers,
   pipelineEnv,
@@ -39,7 +40,6 @@ import {
   type SessionTruth,
   type SessionTruthSettings,
 } from '@/tests/support/pipeline';
-import { deleteSeeded } from '@/tests/support/seed';
 import { expectedEventStats, expectedRow, expectedSessionStats, type SessionFigures } from '@/tests/support/session-fixture';
 
 const EVENTS = 100_000;
@@ -97,9 +97,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker?.stop();
-  await deleteSeeded(db, prefix);
-  await db.$executeRaw`DELETE FROM partition_state WHERE topic = ${cfg.TOPIC_EVENTS}`;
-  await db.$executeRaw`DELETE FROM session_state WHERE topic = ${cfg.TOPIC_EVENTS}`;
+  await deletePipelineRows(db, cfg, prefix);
   await db.$disconnect();
   await deleteTopics(kafka, cfg);
 });

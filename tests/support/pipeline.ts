@@ -16,6 +16,7 @@ import { migrate } from '@/tooling/infra/migrate';
 import { waitFor } from '@/lib/wait';
 import { ensureTopics } from '@/lib/kafka/topics';
 import { ChildProcesses, stopProcess } from './child-processes';
+import { deleteSeeded } from './seed';
 
 const adminQuery = (sql: string) => adminQueryOn(config().DATABASE_URL, sql);
 
@@ -65,6 +66,16 @@ export async function deleteTopics(kafka: Kafka, cfg: Config): Promise<void> {
   await admin.connect();
   await admin.deleteTopics({ topics: [cfg.TOPIC_EVENTS, cfg.TOPIC_DLQ, cfg.TOPIC_LATE] }).catch(() => {});
   await admin.disconnect();
+}
+
+/**
+ * Removes what a pipeline of its own left in the shared test database: the aggregates and sessions
+ * of its users (ids starting `prefix-`) and the positions and open sessions of its topic.
+ */
+export async function deletePipelineRows(db: Db, cfg: Config, prefix: string): Promise<void> {
+  await deleteSeeded(db, prefix);
+  await db.$executeRaw`DELETE FROM partition_state WHERE topic = ${cfg.TOPIC_EVENTS}`;
+  await db.$executeRaw`DELETE FROM session_state WHERE topic = ${cfg.TOPIC_EVENTS}`;
 }
 
 /** Sends messages in order, in chunks, keyed as given; resolves when all are acknowledged. */
