@@ -12,7 +12,7 @@ export const USAGE = `usage: npm run simulator -- [options]
 Sends realistic clickstream events to Kafka (brokers from KAFKA_BROKERS).
 
   --rate N              events per second, 1-100000 (default: SIMULATOR_RATE, 20)
-  --users N             simulated users, 1-1000000 (default: SIMULATOR_USERS, 500)
+  --users N             simulated users, 1-1000000 (default: SIMULATOR_USERS, 15000)
   --seed N              random seed, 0-2147483647; the same seed replays the same users and sessions
   --count N             stop after N events
   --duration S          stop after S seconds
