@@ -101,7 +101,9 @@ runMain(async () => {
   const machine = await describeMachine({ kafkaVersion: cfg.KAFKA_VERSION, kafkaStarted: stack?.kafka === 'started', databaseUrl: cfg.DATABASE_URL });
   const ctx = new BenchContext(runId, opts, cfg, kafka, machine, log);
   ctx.adoptDatabase(mainDb);
-  if (stack?.kafka === 'started') {
+  // The broker's CPU is measured when it is a local broker of this project: started by the bench,
+  // or already running with its data in DATA_DIR (e.g. --use-running with the test stack's DATA_DIR).
+  if (stack?.kafka !== 'external') {
     const { port } = parseHostPort(cfg.KAFKA_BROKERS[0] ?? '');
     ctx.brokerPid = runningBrokerPid(localBrokerDataDir(cfg, port));
   }

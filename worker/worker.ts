@@ -21,10 +21,22 @@ import { PostgresSink } from '@/worker/shell/postgres-sink';
 import { createSideTopicSender } from '@/worker/shell/side-topic-sender';
 import type { AggregateSink } from '@/worker/shell/sink';
 
+/**
+ * Batches grow with the lag: a partition that is behind is fetched FETCH_BYTES_PER_PARTITION
+ * (lib/kafka/consumer.ts) at a time, about 40,000 events, and each batch is one transaction of up
+ * to this many messages. One transaction then merges a user's events of a minute, a day and a
+ * session into one row each, where 1 MiB fetches (kafkajs's default) wrote one per ~5,000-event
+ * chunk; on the bench's topic: 2.29 aggregate rows per event at 5,000, 1.62 at 20,000, 1.37 at
+ * 40,000 (docs/BENCHMARKS.md, issue 15). A caught-up partition still commits whatever each ~100 ms
+ * fetch brings, so live latency is unchanged.
+ */
+const DEFAULT_CHUNK_SIZE = 40_000;
+
 export interface WorkerOptions {
   cfg: Config;
   kafka: Kafka;
   sink?: AggregateSink;
+  /** Messages per transaction at most (a partition's batch is cut into chunks of this size). */
   chunkSize?: number;
   /** How often refused partitions are looked at again, ms. */
   recheckMs?: number;
@@ -99,7 +111,7 @@ export function createWorker(o: WorkerOptions): Worker {
       outOfOrdernessMs: cfg.OUT_OF_ORDERNESS_MS,
       allowedLatenessMs: cfg.ALLOWED_LATENESS_MS,
       sessionGapMs: cfg.SESSION_GAP_MS,
-      chunkSize: o.chunkSize ?? 5000,
+      chunkSize: o.chunkSize ?? DEFAULT_CHUNK_SIZE,
     },
   });
 

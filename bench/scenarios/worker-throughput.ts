@@ -34,6 +34,9 @@ export interface WorkerRun {
   kafkaCpuPercent: number | null;
   /** Rows inserted or updated in the aggregate tables per event (PostgreSQL's statistics). */
   rowsWrittenPerEvent: number | null;
+  /** CPU-seconds per million events: the worker processes (start-up included) and their PostgreSQL backends. */
+  workerCpuSecondsPerMillion: number | null;
+  postgresCpuSecondsPerMillion: number | null;
 }
 
 async function measureWorkers(ctx: BenchContext, prefilled: Prefilled, workers: number, nodeFlags: string[] = [], extraEnv: Record<string, string> = {}): Promise<WorkerRun> {
@@ -96,6 +99,8 @@ async function measureWorkers(ctx: BenchContext, prefilled: Prefilled, workers: 
       machineBusyPercent: busyPercent(cpu0, cpu1),
       postgresBackendsCpuPercent: share(pgCpu),
       kafkaCpuPercent: share(kafkaCpu0 === null || kafkaCpu1 === null ? null : kafkaCpu1 - kafkaCpu0),
+      workerCpuSecondsPerMillion: cpu.every((c) => c !== null) ? round((cpu.reduce<number>((a, c) => a + (c ?? 0), 0) / prefilled.count) * 1e6, 2) : null,
+      postgresCpuSecondsPerMillion: round((pgCpu / prefilled.count) * 1e6, 2),
     };
   } finally {
     for (const s of samplers) s.stop();
@@ -134,6 +139,7 @@ export const workerThroughputScenario: Scenario = {
         fig('oneWorkerPeakRssMiB', '1 worker: peak RSS', list(one.peakRssMiB), 'MiB'),
         fig('oneWorkerCpuPercent', '1 worker: CPU (share of one core)', list(one.cpuPercentOfCore), '%'),
         fig('oneWorkerEventsPerCpuSecond', '1 worker: events per CPU-second of the worker', one.eventsPerCpuSecond, 'events'),
+        fig('oneWorkerCpuPerMillion', '1 worker: CPU-seconds per million events, worker + its PostgreSQL backends', `${one.workerCpuSecondsPerMillion ?? '?'} + ${one.postgresCpuSecondsPerMillion ?? '?'}`, 's'),
         fig('oneWorkerRunQueuePercent', '1 worker: waiting for a CPU (runnable, not running)', list(one.runQueuePercent), '% of wall time'),
         fig('oneWorkerRowsPerEvent', '1 worker: aggregate rows written per event', one.rowsWrittenPerEvent, 'rows'),
         fig('oneWorkerPostgresCpu', '1 worker: its PostgreSQL backends\' CPU (share of one core)', one.postgresBackendsCpuPercent, '%'),
@@ -144,12 +150,14 @@ export const workerThroughputScenario: Scenario = {
         fig('twoWorkersWallSeconds', '2 workers: wall time incl. start-up', round(two.wallSeconds, 1), 's'),
         fig('twoWorkersPeakRssMiB', '2 workers: peak RSS of each', list(two.peakRssMiB), 'MiB'),
         fig('twoWorkersCpuPercent', '2 workers: CPU of each (share of one core)', list(two.cpuPercentOfCore), '%'),
+        fig('twoWorkersCpuPerMillion', '2 workers: CPU-seconds per million events, workers + their PostgreSQL backends', `${two.workerCpuSecondsPerMillion ?? '?'} + ${two.postgresCpuSecondsPerMillion ?? '?'}`, 's'),
         fig('twoWorkersRunQueuePercent', '2 workers: waiting for a CPU, each', list(two.runQueuePercent), '% of wall time'),
         fig('twoWorkersPostgresCpu', '2 workers: their PostgreSQL backends\' CPU (share of one core)', two.postgresBackendsCpuPercent, '%'),
         fig('twoWorkersKafkaCpu', '2 workers: Kafka broker CPU (share of one core)', two.kafkaCpuPercent, '%'),
         fig('twoWorkersMachineBusy', '2 workers: machine CPU busy (all cores)', two.machineBusyPercent, '%'),
       ],
       notes: [
+        `the pre-filled topic: ${prefilled.count.toLocaleString('en-US')} events from ${prefilled.distinctUsers.toLocaleString('en-US')} distinct users (--users ${prefilled.users.toLocaleString('en-US')}; the simulator adds users when too few cannot sustain its rate)`,
         ...(ctx.opts.profile ? [`the 1-worker run was profiled (node --cpu-prof; its figures include the profiler's cost); profiles in ${path.relative(process.cwd(), profileDir)}`] : []),
         `CPU shares are over the wall time (from spawning to the last commit); 100 % = one core of ${ctx.machine.cores}`,
         `rates run from the first commit seen to the last (100 ms polling of partition_state); wall time runs from spawning the processes`,

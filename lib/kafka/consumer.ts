@@ -15,6 +15,13 @@ export const STOP_TIMEOUT_MS = 5_000;
 /** A running consumer without a fetch for longer than this is stalled. */
 export const STALLED_AFTER_MS = 60_000;
 
+/**
+ * Fetch size per partition: 8 MiB, about 40,000 events of ~200 bytes (kafkajs's default is 1 MiB).
+ * The worker commits each batch in one transaction, so a partition catching up is counted in large
+ * transactions (fewer, fuller rows per event), while a caught-up one still gets small batches.
+ */
+export const FETCH_BYTES_PER_PARTITION = 8 * 2 ** 20;
+
 export interface ConsumerHealth {
   /** This member's partitions per topic, from the last (re)join. */
   assignment: Record<string, number[]>;
@@ -34,6 +41,13 @@ export interface BatchConsumerOptions {
   partitionsConsumedConcurrently?: number;
   /** Milliseconds without a heartbeat before the group gives this member's partitions away. */
   sessionTimeoutMs?: number;
+  /**
+   * The most bytes one fetch returns per partition (default FETCH_BYTES_PER_PARTITION). A partition
+   * that is behind comes in batches of about this size, one that is caught up in whatever arrived
+   * since the last fetch, so larger values make batches grow with the lag only. The fetch as a whole
+   * may return this much for every partition.
+   */
+  maxBytesPerPartition?: number;
   /** Commit resolved offsets to Kafka too (the handler's own store stays the source of truth). */
   commitToKafka?: boolean;
   handleBatch: (payload: EachBatchPayload) => Promise<void>;
@@ -56,6 +70,8 @@ export class BatchConsumer {
       rebalanceTimeout: 2 * (o.sessionTimeoutMs ?? 30_000),
       heartbeatInterval: 3_000,
       maxWaitTimeInMs: 100,
+      maxBytesPerPartition: o.maxBytesPerPartition ?? FETCH_BYTES_PER_PARTITION,
+      maxBytes: Math.max(10 * 2 ** 20, 6 * (o.maxBytesPerPartition ?? FETCH_BYTES_PER_PARTITION)),
       retry: {
         retries: 10,
         initialRetryTime: 300,

@@ -14,6 +14,7 @@ import type { Aggregate } from '@/worker/core/aggregate';
 import { globalMinuteMergeSql, userDailyEventMergeSql, userDailyMergeSql, userMinuteMergeSql } from '@/lib/metrics/sql';
 import { boundNotice, COMMIT_CHANNEL, type CommitNotice } from '@/lib/contracts/commit-notice';
 import type { Db } from '@/lib/db/prisma';
+import { MS, textArray, valueArray } from './sql-rows';
 import { loadOpenSessions, writeSessions } from './session-sink';
 import type { AggregateSink, BatchCommit, CommitOutcome, StoredPartition } from './sink';
 
@@ -100,15 +101,16 @@ async function advancePosition(tx: Tx, b: BatchCommit): Promise<void> {
   if (changed !== 1) throw new Fenced();
 }
 
+/** One set-based upsert per table, each column one array literal (sql-rows.ts). */
 async function upsertAggregate(tx: Tx, agg: Aggregate): Promise<void> {
   const days = [...agg.userDays.values()].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
   if (days.length > 0) {
     await tx.$executeRaw`
       INSERT INTO user_daily (user_id, day, event_count, time_spent_seconds, clicks, page_views, first_event_at, last_event_at, updated_at)
-      SELECT u, d, c, t, cl, pv, f, l, now()
-      FROM unnest(${days.map((d) => d.userId)}::text[], ${days.map((d) => d.day)}::date[], ${days.map((d) => d.eventCount)}::int[],
-                  ${days.map((d) => d.timeSpentSeconds)}::bigint[], ${days.map((d) => d.clicks)}::int[], ${days.map((d) => d.pageViews)}::int[],
-                  ${days.map((d) => iso(d.firstEventMs))}::timestamptz[], ${days.map((d) => iso(d.lastEventMs))}::timestamptz[])
+      SELECT u, d, c, t, cl, pv, ${MS('f')}, ${MS('l')}, now()
+      FROM unnest(${textArray(days.map((d) => d.userId))}::text[], ${textArray(days.map((d) => d.day))}::date[], ${valueArray(days.map((d) => d.eventCount))}::int[],
+                  ${valueArray(days.map((d) => d.timeSpentSeconds))}::bigint[], ${valueArray(days.map((d) => d.clicks))}::int[], ${valueArray(days.map((d) => d.pageViews))}::int[],
+                  ${valueArray(days.map((d) => d.firstEventMs))}::bigint[], ${valueArray(days.map((d) => d.lastEventMs))}::bigint[])
            AS x(u, d, c, t, cl, pv, f, l)
       ON CONFLICT (user_id, day) DO UPDATE SET ${userDailyMergeSql}, updated_at = now()`;
 
@@ -116,7 +118,7 @@ async function upsertAggregate(tx: Tx, agg: Aggregate): Promise<void> {
     await tx.$executeRaw`
       INSERT INTO user_daily_event (user_id, day, event_type, count)
       SELECT u, d, e, c
-      FROM unnest(${types.map((t) => t.userId)}::text[], ${types.map((t) => t.day)}::date[], ${types.map((t) => t.eventType)}::text[], ${types.map((t) => t.count)}::int[]) AS x(u, d, e, c)
+      FROM unnest(${textArray(types.map((t) => t.userId))}::text[], ${textArray(types.map((t) => t.day))}::date[], ${textArray(types.map((t) => t.eventType))}::text[], ${valueArray(types.map((t) => t.count))}::int[]) AS x(u, d, e, c)
       ON CONFLICT (user_id, day, event_type) DO UPDATE SET ${userDailyEventMergeSql}`;
   }
 
@@ -124,8 +126,8 @@ async function upsertAggregate(tx: Tx, agg: Aggregate): Promise<void> {
   if (windows.length > 0) {
     await tx.$executeRaw`
       INSERT INTO user_minute (user_id, window_start, event_count, time_spent_seconds)
-      SELECT u, w, c, t
-      FROM unnest(${windows.map((w) => w.userId)}::text[], ${windows.map((w) => iso(w.windowStartMs))}::timestamptz[], ${windows.map((w) => w.eventCount)}::int[], ${windows.map((w) => w.timeSpentSeconds)}::bigint[]) AS x(u, w, c, t)
+      SELECT u, ${MS('w')}, c, t
+      FROM unnest(${textArray(windows.map((w) => w.userId))}::text[], ${valueArray(windows.map((w) => w.windowStartMs))}::bigint[], ${valueArray(windows.map((w) => w.eventCount))}::int[], ${valueArray(windows.map((w) => w.timeSpentSeconds))}::bigint[]) AS x(u, w, c, t)
       ON CONFLICT (user_id, window_start) DO UPDATE SET ${userMinuteMergeSql}`;
   }
 
@@ -133,8 +135,8 @@ async function upsertAggregate(tx: Tx, agg: Aggregate): Promise<void> {
   if (global.length > 0) {
     await tx.$executeRaw`
       INSERT INTO global_minute (window_start, event_type, count)
-      SELECT w, e, c
-      FROM unnest(${global.map((g) => iso(g.windowStartMs))}::timestamptz[], ${global.map((g) => g.eventType)}::text[], ${global.map((g) => g.count)}::int[]) AS x(w, e, c)
+      SELECT ${MS('w')}, e, c
+      FROM unnest(${valueArray(global.map((g) => g.windowStartMs))}::bigint[], ${textArray(global.map((g) => g.eventType))}::text[], ${valueArray(global.map((g) => g.count))}::int[]) AS x(w, e, c)
       ON CONFLICT (window_start, event_type) DO UPDATE SET ${globalMinuteMergeSql}`;
   }
 }

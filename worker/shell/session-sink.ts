@@ -16,6 +16,7 @@
  */
 import { SESSIONS_REFUSAL_PREFIX } from '@/lib/contracts/position-reset';
 import type { Db } from '@/lib/db/prisma';
+import { MS, textArray, valueArray } from './sql-rows';
 import { sessionStateFromJson, type OpenSession, type SessionKey, type SessionRow, type SessionSettings, type SessionState, type SessionUpdate, type UserSessions } from '@/worker/core/sessions';
 
 /** What may run SQL: the client, or a transaction of it. */
@@ -47,7 +48,6 @@ export type SessionWrite =
   /** The partition starts afresh (watermark cleared): its open sessions become final as they stand, its state goes. */
   | { kind: 'close-all' };
 
-const iso = (ms: number) => new Date(ms).toISOString();
 const describe = (s: SessionSettings) => SETTINGS.map(([name, key]) => `${name}=${s[key]}`).join(', ');
 
 /**
@@ -105,17 +105,17 @@ export async function writeSessions(tx: Sql, topic: string, partition: number, w
     await tx.$executeRaw`
       WITH removed AS (
         DELETE FROM user_session
-        WHERE (user_id, start_at) IN (SELECT * FROM unnest(${removed.map((k) => k.userId)}::text[], ${removed.map((k) => iso(k.startMs))}::timestamptz[]))
+        WHERE (user_id, start_at) IN (SELECT u, ${MS('s')} FROM unnest(${textArray(removed.map((k) => k.userId))}::text[], ${valueArray(removed.map((k) => k.startMs))}::bigint[]) AS x(u, s))
       ), finals AS (
         UPDATE user_session SET final = true
-        WHERE (user_id, start_at) IN (SELECT * FROM unnest(${finals.map((k) => k.userId)}::text[], ${finals.map((k) => iso(k.startMs))}::timestamptz[]))
+        WHERE (user_id, start_at) IN (SELECT u, ${MS('s')} FROM unnest(${textArray(finals.map((k) => k.userId))}::text[], ${valueArray(finals.map((k) => k.startMs))}::bigint[]) AS x(u, s))
       )
       INSERT INTO user_session (user_id, start_at, end_at, day, event_count, page_views, clicked_page_views, funnel_step, converted, partition, first_offset, last_offset, final)
-      SELECT u, s, e, d, c, pv, cpv, f, cv, ${partition}, fo, lo, fin
-      FROM unnest(${rows.map((r) => r.userId)}::text[], ${rows.map((r) => iso(r.startMs))}::timestamptz[], ${rows.map((r) => iso(r.endMs))}::timestamptz[],
-                  ${rows.map((r) => r.day)}::date[], ${rows.map((r) => r.eventCount)}::int[], ${rows.map((r) => r.pageViews)}::int[],
-                  ${rows.map((r) => r.clickedPageViews)}::int[], ${rows.map((r) => r.funnelStep)}::smallint[], ${rows.map((r) => r.converted)}::boolean[],
-                  ${rows.map((r) => r.minSeq)}::bigint[], ${rows.map((r) => r.maxSeq)}::bigint[], ${rows.map((r) => closed.has(keyOf(r)))}::boolean[])
+      SELECT u, ${MS('s')}, ${MS('e')}, d, c, pv, cpv, f, cv, ${partition}, fo, lo, fin
+      FROM unnest(${textArray(rows.map((r) => r.userId))}::text[], ${valueArray(rows.map((r) => r.startMs))}::bigint[], ${valueArray(rows.map((r) => r.endMs))}::bigint[],
+                  ${textArray(rows.map((r) => r.day))}::date[], ${valueArray(rows.map((r) => r.eventCount))}::int[], ${valueArray(rows.map((r) => r.pageViews))}::int[],
+                  ${valueArray(rows.map((r) => r.clickedPageViews))}::int[], ${valueArray(rows.map((r) => r.funnelStep))}::smallint[], ${valueArray(rows.map((r) => r.converted))}::boolean[],
+                  ${valueArray(rows.map((r) => r.minSeq))}::bigint[], ${valueArray(rows.map((r) => r.maxSeq))}::bigint[], ${valueArray(rows.map((r) => closed.has(keyOf(r))))}::boolean[])
            AS x(u, s, e, d, c, pv, cpv, f, cv, fo, lo, fin)
       ON CONFLICT (user_id, start_at) DO UPDATE SET
         end_at = EXCLUDED.end_at, day = EXCLUDED.day, event_count = EXCLUDED.event_count, page_views = EXCLUDED.page_views,
@@ -124,16 +124,19 @@ export async function writeSessions(tx: Sql, topic: string, partition: number, w
   }
 
   const users = [...w.users].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
-  const kept = users.filter((u) => u.sessions.length > 0);
   const gone = users.filter((u) => u.sessions.length === 0).map((u) => u.userId);
   if (users.length > 0) {
-    const json = kept.map((u) => JSON.stringify({ settings: { sessionGapMs: w.settings.sessionGapMs, allowedLatenessMs: w.settings.allowedLatenessMs, windowSizeMs: w.settings.windowSizeMs }, sessions: u.sessions } satisfies StoredOpenSessionsJson));
+    // The open sessions are JSON already: one JSON document of (user, open_sessions) rows, which
+    // PostgreSQL parses once, rather than one JSON string per user escaped again into an array.
+    const { sessionGapMs, allowedLatenessMs, windowSizeMs } = w.settings;
+    const settings = { sessionGapMs, allowedLatenessMs, windowSizeMs };
+    const kept = users.filter((u) => u.sessions.length > 0).map((u) => ({ u: u.userId, s: { settings, sessions: u.sessions } satisfies StoredOpenSessionsJson }));
     await tx.$executeRaw`
       WITH gone AS (
-        DELETE FROM session_state WHERE topic = ${topic} AND partition = ${partition} AND user_id = ANY(${gone}::text[])
+        DELETE FROM session_state WHERE topic = ${topic} AND partition = ${partition} AND user_id = ANY(${textArray(gone)}::text[])
       )
       INSERT INTO session_state (topic, partition, user_id, open_sessions)
-      SELECT ${topic}, ${partition}, u, s::jsonb FROM unnest(${kept.map((u) => u.userId)}::text[], ${json}::text[]) AS x(u, s)
+      SELECT ${topic}, ${partition}, u, s FROM json_to_recordset(${JSON.stringify(kept)}::json) AS x(u text, s jsonb)
       ON CONFLICT (topic, partition, user_id) DO UPDATE SET open_sessions = EXCLUDED.open_sessions`;
   }
 }
