@@ -21,6 +21,7 @@ import { recordCommittedChunk, type RateMeter, type WorkerMetrics } from './prom
 import { retryUntilDone, type RetryContext } from './retry';
 import { routeChunk, type RouteSettings } from './route-chunk';
 import type { AggregateSink } from './sink';
+import { dayOf } from '@/lib/days';
 
 export interface ChunkSettings extends RouteSettings {
   groupId: string;
@@ -82,7 +83,8 @@ export function createChunkCommitter(d: ChunkCommitDeps) {
       events: counted,
       invalid,
       late,
-      userDays: aggregate.userDays.values(),
+      // Users whose sessions only closed (marked final, no new event) changed too: their pages show it.
+      userDays: [...aggregate.userDays.values(), ...sessions.closed.map((k) => ({ userId: k.userId, day: dayOf(k.startMs) }))],
       windowStartsMs: Array.from(aggregate.userWindows.values(), (w) => w.windowStartMs),
     });
     const outcome = await retryUntilDone('committing batch', { ...src.retry, isPermanent: isPermanentDataError }, () =>

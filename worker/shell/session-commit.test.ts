@@ -82,6 +82,21 @@ describe('sessions in the shell: committed with the chunk', () => {
     expect(second).toMatchObject({ expectedNextOffset: 4n, nextOffset: 6n });
   });
 
+  it('names in the commit notice the users whose sessions only closed, so their open pages show them final', async () => {
+    const h = handlerWithFakes({ chunkSize: 4 });
+    await h.handler.handleBatch(fakeBatch(stream()).payload);
+    const [first, second] = h.sink.eventCommits();
+    expect(first?.notice?.users).toEqual(['u1', 'u2']);
+    // The second chunk's events are u2's and u1's (in that order); it also closed their first sessions.
+    expect(second?.notice?.users).toEqual(['u2', 'u1']);
+    // A chunk with only another user's event: the users whose sessions it closed are named too.
+    await h.handler.handleBatch(fakeBatch([event(6, 120 * MIN, 'u3')]).payload);
+    const third = h.sink.eventCommits().at(-1);
+    expect(third?.sessions).toMatchObject({ closed: [{ userId: 'u1', startMs: at(40 * MIN) }, { userId: 'u2', startMs: at(41 * MIN) }] });
+    expect(third?.notice?.users).toEqual(['u3', 'u1', 'u2']);
+    expect(third?.notice?.days).toEqual(['2026-01-01']);
+  });
+
   it('moves the sessions to the watermark also when a chunk counts nothing, so they freeze and close', async () => {
     const h = handlerWithFakes();
     await h.handler.handleBatch(fakeBatch([event(0, 0, 'u1')]).payload);
