@@ -1,18 +1,22 @@
 /**
  * The pre-filled topic the raw consumer and the workers read: `count` events from the simulator's
- * deterministic sequence (seed 42, `users` users, a simulated clock at 2,000 events/s ending about
- * now, so nothing is late or in the future), keyed by userId with the default partitioner.
+ * deterministic sequence (seed 42, `users` users, a simulated clock ending about now, so nothing is
+ * late or in the future), keyed by userId with the default partitioner. The clock runs at the rate
+ * the population sustains (simulator/session-model.ts sustainableRate, at most 2,000 events/s), so
+ * the topic holds `users` users rather than the users the simulator would add to keep up a faster
+ * rate: 10,000 users make about 40 events/s, and 1,000,000 events span about 7 hours.
  * Produced as fast as the broker takes it: values are encoded once, and several sends are in
  * flight at a time from a plain (non-idempotent) producer.
  */
 import { Partitioners, type Message } from 'kafkajs';
 import type { BenchContext } from './context';
 import { simulatedClock } from '@/simulator/clock';
-import { createEventSequence } from '@/simulator/sequence';
+import { createEventSequence, DEFAULT_SESSION_GAP_MS } from '@/simulator/sequence';
+import { sustainableRate } from '@/simulator/session-model';
 
 const PREFILL_SEED = 42;
-/** Event-time rate of the pre-filled events (how fast a live simulator would have made them). */
-const PREFILL_EVENT_RATE = 2_000;
+/** The fastest event-time rate of the pre-filled events (how fast a live simulator would have made them). */
+const MAX_PREFILL_EVENT_RATE = 2_000;
 
 export interface Prefilled {
   topic: string;
@@ -26,8 +30,9 @@ export interface Prefilled {
 
 async function prefillTopic(ctx: BenchContext, label: string, count: number, users: number): Promise<Prefilled> {
   const topic = await ctx.createTopic(label);
-  const startMs = Date.now() - Math.ceil((count / PREFILL_EVENT_RATE) * 1000) - 60_000;
-  const sequence = createEventSequence({ seed: PREFILL_SEED, users, clock: simulatedClock(startMs, PREFILL_EVENT_RATE) });
+  const rate = Math.min(MAX_PREFILL_EVENT_RATE, sustainableRate(users, DEFAULT_SESSION_GAP_MS));
+  const startMs = Date.now() - Math.ceil((count / rate) * 1000) - 60_000;
+  const sequence = createEventSequence({ seed: PREFILL_SEED, users, clock: simulatedClock(startMs, rate) });
   const producer = ctx.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
   await producer.connect();
   const chunk = 5_000;
