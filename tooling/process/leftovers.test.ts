@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '@/lib/wait';
 import { describeProcesses, findLeftovers, findMarkedProcesses, killProcesses, selfAndAncestors } from './leftovers';
 
 const hasProc = fs.existsSync('/proc/self/environ');
@@ -78,7 +79,9 @@ describe.runIf(hasProc)('processes left behind by a run (Linux /proc)', () => {
     // An unmarked shell (the "caller") with a marked child in its own process group.
     const shell = await startShell(`${NAME}=${value} sleep 300 & echo $!; exec sleep 301`, process.env);
     const child = Number(shell.firstLine);
-    const found = findMarkedProcesses({ name: NAME, value });
+    // The background child carries the marker once it has exec'd sleep, which can be just after `echo $!`.
+    let found = findMarkedProcesses({ name: NAME, value });
+    await waitFor(() => Promise.resolve((found = findMarkedProcesses({ name: NAME, value })).length > 0), 5_000, 20);
     expect(found.map((p) => [p.pid, p.pgid])).toEqual([[child, shell.child.pid]]);
 
     expect(await killProcesses(found, new Set([shell.child.pid!]))).toEqual([]);
