@@ -64,14 +64,15 @@ export class BatchConsumer {
   private lastFetchAt: number | null = null;
 
   constructor(private readonly o: BatchConsumerOptions) {
+    const perPartition = o.maxBytesPerPartition ?? FETCH_BYTES_PER_PARTITION;
     this.consumer = o.kafka.consumer({
       groupId: o.groupId,
       sessionTimeout: o.sessionTimeoutMs ?? 30_000,
       rebalanceTimeout: 2 * (o.sessionTimeoutMs ?? 30_000),
       heartbeatInterval: 3_000,
       maxWaitTimeInMs: 100,
-      maxBytesPerPartition: o.maxBytesPerPartition ?? FETCH_BYTES_PER_PARTITION,
-      maxBytes: Math.max(10 * 2 ** 20, 6 * (o.maxBytesPerPartition ?? FETCH_BYTES_PER_PARTITION)),
+      maxBytesPerPartition: perPartition,
+      maxBytes: Math.max(10 * 2 ** 20, 6 * perPartition),
       retry: {
         retries: 10,
         initialRetryTime: 300,

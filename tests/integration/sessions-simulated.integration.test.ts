@@ -18,6 +18,7 @@ import { GET as dailyGET } from '@/app/api/users/[userId]/daily/route';
 import { GET as sessionsGET } from '@/app/api/users/[userId]/sessions/route';
 import type { UserDaySummary, UserSessionsPage } from '@/lib/contracts/dashboard';
 import { config } from '@/lib/config';
+import { groupBy } from '@/lib/group-by';
 import { createPrisma } from '@/lib/db/prisma';
 import { createKafka } from '@/lib/kafka/client';
 import { simulatedClock } from '@/simulator/clock';
@@ -55,8 +56,8 @@ const TO = '2026-02-11';
 let worker: Worker | undefined;
 let truth: ReturnType<typeof sessionGroundTruth>;
 /** The reference's sessions and counted events, per user. */
-const sessionsByUser = new Map<string, SessionFigures[]>();
-const eventsByUser = new Map<string, CountedEvent[]>();
+let sessionsByUser = new Map<string, SessionFigures[]>();
+let eventsByUser = new Map<string, CountedEvent[]>();
 
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const figures = (s: SessionTruth): SessionFigures => ({
@@ -69,11 +70,6 @@ const figures = (s: SessionTruth): SessionFigures => ({
   funnelStep: s.funnelStep,
   converted: s.converted,
 });
-function push<T>(map: Map<string, T[]>, key: string, value: T): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
 
 beforeAll(async () => {
   await createTopics(kafka, cfg);
@@ -91,8 +87,8 @@ beforeAll(async () => {
   const records = await readTopic(kafka, cfg.TOPIC_EVENTS, messages.length, 120_000);
   expect(records).toHaveLength(messages.length);
   truth = sessionGroundTruth(records, S);
-  for (const s of truth.sessions.values()) push(sessionsByUser, s.userId, figures(s));
-  for (const e of truth.counted) push(eventsByUser, e.userId, e);
+  sessionsByUser = groupBy([...truth.sessions.values()].map(figures), (s) => s.userId);
+  eventsByUser = groupBy(truth.counted, (e) => e.userId);
 }, 400_000);
 
 afterAll(async () => {

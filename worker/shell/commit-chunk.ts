@@ -49,6 +49,12 @@ export interface ChunkSource extends SourcePartition {
 /** The position after the chunk, or 'fenced': another owner moved the stored position meanwhile (nothing counted). */
 export type ChunkResult = Position | 'fenced';
 
+/** The (user, day)s a chunk changed: its aggregates', then those of sessions it only closed (marked final, no new event), whose pages show it too. */
+function* changedUserDays(aggregated: Iterable<{ userId: string; day: string }>, closed: readonly { userId: string; startMs: number }[]) {
+  yield* aggregated;
+  for (const k of closed) yield { userId: k.userId, day: dayOf(k.startMs) };
+}
+
 export function createChunkCommitter(d: ChunkCommitDeps) {
   const topicOf: Record<SideOutcome, string> = { 'dead-letter': d.settings.dlqTopic, late: d.settings.lateTopic };
 
@@ -83,8 +89,7 @@ export function createChunkCommitter(d: ChunkCommitDeps) {
       events: counted,
       invalid,
       late,
-      // Users whose sessions only closed (marked final, no new event) changed too: their pages show it.
-      userDays: [...aggregate.userDays.values(), ...sessions.closed.map((k) => ({ userId: k.userId, day: dayOf(k.startMs) }))],
+      userDays: changedUserDays(aggregate.userDays.values(), sessions.closed),
       windowStartsMs: Array.from(aggregate.userWindows.values(), (w) => w.windowStartMs),
     });
     const outcome = await retryUntilDone('committing batch', { ...src.retry, isPermanent: isPermanentDataError }, () =>

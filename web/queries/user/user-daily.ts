@@ -1,10 +1,11 @@
 /**
- * Users' metrics per UTC day over a range (one statement for any number of users): the event metrics of user_daily (with the per-type
- * counts from user_daily_event) and the session metrics of the sessions whose first event is on
+ * Users' metrics per UTC day over a range, in one statement for any number of users: the event
+ * metrics of user_daily (with the per-type counts from user_daily_event) and the session metrics of the sessions whose first event is on
  * that day (user_session, summed by sessionStatsAccSql). Days without events are left out; sorted
  * by day. A session's day always has events (its first event), so no session day is lost.
  */
 import { prisma } from '@/web/queries/db';
+import { groupBy } from '@/lib/group-by';
 import type { DayRange } from '@/lib/days';
 import type { UserDaySummary } from '@/lib/contracts/dashboard';
 import { EVENT_TYPE_COLLATION, sessionStatsAccOf, sessionStatsAccSql, type SessionStatsAccColumns } from '@/lib/metrics/sql';
@@ -25,19 +26,16 @@ export async function usersDaily(userIds: readonly string[], range: DayRange): P
     CROSS JOIN LATERAL (SELECT ${sessionStatsAccSql('us')} FROM user_session us WHERE us.user_id = d.user_id AND us.day = d.day) s
     WHERE d.user_id = ANY(${[...userIds]}::text[]) AND d.day BETWEEN ${range.from}::date AND ${range.to}::date AND d.event_count > 0
     ORDER BY d.user_id, d.day`;
-  const out = new Map<string, UserDaySummary[]>();
-  for (const r of rows) {
-    // Each stored day is the accumulator of userMetrics; its sessions' sums are sessionStats'.
-    const day: UserDaySummary = {
+  // Each stored day is the accumulator of userMetrics; its sessions' sums are sessionStats'.
+  const days = rows.map((r) => ({
+    userId: r.user_id,
+    summary: {
       day: r.day,
       ...userMetrics.extract({ eventCount: r.event_count, timeSpentSeconds: r.time_spent, clicks: r.clicks, pageViews: r.page_views, eventCounts: r.event_counts ?? {} }),
       ...sessionStats.extract(sessionStatsAccOf(r)),
-    };
-    const list = out.get(r.user_id);
-    if (list) list.push(day);
-    else out.set(r.user_id, [day]);
-  }
-  return out;
+    } satisfies UserDaySummary,
+  }));
+  return new Map(Array.from(groupBy(days, (d) => d.userId), ([userId, list]) => [userId, list.map((d) => d.summary)]));
 }
 
 export async function userDaily(userId: string, range: DayRange): Promise<UserDaySummary[]> {

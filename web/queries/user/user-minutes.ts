@@ -1,5 +1,6 @@
 /** Users' per-window (minute) series between two instants: [from, to) (one statement for any number of users). */
 import { prisma } from '@/web/queries/db';
+import { groupBy } from '@/lib/group-by';
 import type { MinutePoint } from '@/lib/contracts/dashboard';
 
 /** Each given user's minutes in time order (users without any are absent). */
@@ -9,14 +10,10 @@ export async function usersMinutes(userIds: readonly string[], fromMs: number, t
     FROM user_minute
     WHERE user_id = ANY(${[...userIds]}::text[]) AND window_start >= ${new Date(fromMs)} AND window_start < ${new Date(toMs)}
     ORDER BY user_id, window_start`;
-  const out = new Map<string, MinutePoint[]>();
-  for (const r of rows) {
-    const point: MinutePoint = { windowStart: r.window_start.toISOString(), eventCount: r.event_count, timeSpentSeconds: r.time_spent };
-    const list = out.get(r.user_id);
-    if (list) list.push(point);
-    else out.set(r.user_id, [point]);
-  }
-  return out;
+  const points = groupBy(rows, (r) => r.user_id);
+  return new Map(
+    Array.from(points, ([userId, list]) => [userId, list.map((r): MinutePoint => ({ windowStart: r.window_start.toISOString(), eventCount: r.event_count, timeSpentSeconds: r.time_spent }))]),
+  );
 }
 
 export async function userMinutes(userId: string, fromMs: number, toMs: number): Promise<MinutePoint[]> {

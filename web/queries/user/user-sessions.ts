@@ -6,6 +6,7 @@
 import type { UserSessionRow } from '@/lib/contracts/dashboard';
 import type { DayRange } from '@/lib/days';
 import { Prisma, prisma } from '@/web/queries/db';
+import { groupBy } from '@/lib/group-by';
 import { SESSION_COLUMNS, toSessionRow, type RawSessionRow } from './session-rows';
 
 export async function userSessions(userId: string, range: DayRange, limit: number, beforeMs?: number): Promise<{ sessions: UserSessionRow[]; more: boolean }> {
@@ -32,13 +33,8 @@ export async function usersNewestSessions(userIds: readonly string[], range: Day
     ) ranked
     WHERE n <= ${limit + 1}
     ORDER BY user_id, n`;
-  const out = new Map<string, { sessions: UserSessionRow[]; more: boolean }>();
-  for (const r of rows) {
-    let entry = out.get(r.user_id);
-    if (!entry) out.set(r.user_id, (entry = { sessions: [], more: false }));
-    if (r.n > limit) entry.more = true;
-    else entry.sessions.push(toSessionRow(r));
-  }
-  return out;
+  // Each user's rows are numbered newest first; a row numbered limit + 1 says there are older ones.
+  return new Map(
+    Array.from(groupBy(rows, (r) => r.user_id), ([userId, list]) => [userId, { sessions: list.filter((r) => r.n <= limit).map(toSessionRow), more: list.length > limit }]),
+  );
 }
-
