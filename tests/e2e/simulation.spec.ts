@@ -2,9 +2,14 @@
  * The whole pipeline from the header: Start → the simulator sends to Kafka → the worker commits →
  * the overview changes without a reload; a simulated user's page shows live events; Stop.
  */
-import { expect, test, type Page } from '@playwright/test';
-import { screenshotPath } from './fixtures';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { screenshotPath, testDb } from './fixtures';
 
+/** How many simulated users' pages are watched at once for a live event. */
+const WATCHED_PAGES = 6;
+
+/** The newest event an open user page lists (it shows at most 20, so their count stops growing). */
+const newest = async (list: Locator) => ((await list.count()) === 0 ? null : await list.first().textContent());
 const number = async (page: Page, testId: string) => Number((await page.getByTestId(testId).innerText()).replace(/[^\d.]/g, ''));
 
 test.describe.configure({ mode: 'serial' });
@@ -39,30 +44,43 @@ test('start from the header: numbers change without a reload, the state survives
 });
 
 test('a simulated user shows live events as they arrive', async ({ page }) => {
-  // A user's next event comes one dwell after the previous one (about 24 s on average, right-skewed)
-  // and a session ends after about 8 events, then the user stays away for more than 30 minutes; so
-  // any one user may be between events or between sessions. Users are tried in turn until one
-  // page shows an event arriving.
-  test.setTimeout(8 * 45_000);
-  const tried: string[] = [];
-  for (let i = 1; i <= 8; i++) {
-    const userId = `user-${String(i).padStart(5, '0')}`;
-    if ((await page.request.get(`/api/users/${userId}/daily`)).status() !== 200) continue;
-    tried.push(userId);
-    await page.goto(`/users/${userId}`);
-    await expect(page.getByTestId('user-id')).toHaveText(userId);
-    const list = page.getByTestId('recent-events').locator('li');
-    const before = await list.count();
-    const deadline = Date.now() + 40_000;
-    while (Date.now() < deadline) {
-      if ((await list.count()) > Math.min(before, 19)) {
-        await page.screenshot({ path: screenshotPath('user-live'), fullPage: true });
+  // A user's next event comes one dwell after the previous one (about 24 s on average, right-skewed,
+  // sometimes minutes), and a session ends after about 8 events, when the user stays away for more
+  // than 30 minutes. So the pages watched are those of the users seen most recently in a session of
+  // two or more events (past the bounce), several at once, and one of them showing a new event
+  // without a reload passes.
+  test.setTimeout(150_000);
+  const candidates = async () =>
+    (
+      await testDb().$queryRaw<{ user_id: string }[]>`
+        SELECT user_id FROM user_session
+        WHERE user_id LIKE 'user-%' AND event_count >= 2 AND end_at > now() - interval '90 seconds'
+        ORDER BY end_at DESC LIMIT ${WATCHED_PAGES}`
+    ).map((r) => r.user_id);
+  await expect.poll(async () => (await candidates()).length, { timeout: 60_000, message: 'a simulated user in a session' }).toBeGreaterThan(0);
+  const users = await candidates();
+
+  const pages = [page, ...(await Promise.all(users.slice(1).map(() => page.context().newPage())))];
+  const watched = await Promise.all(
+    users.map(async (userId, i) => {
+      const p = pages[i] as Page;
+      await p.goto(`/users/${userId}`);
+      await expect(p.getByTestId('user-id')).toHaveText(userId);
+      const list = p.getByTestId('recent-events').locator('li');
+      return { userId, page: p, list, before: await newest(list) };
+    }),
+  );
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    for (const w of watched) {
+      if ((await newest(w.list)) !== w.before) {
+        await w.page.screenshot({ path: screenshotPath('user-live'), fullPage: true });
         return;
       }
-      await page.waitForTimeout(500);
     }
+    await page.waitForTimeout(500);
   }
-  throw new Error(`no new event reached an open user page within 40 s (tried ${tried.join(', ') || 'no counted user'})`);
+  throw new Error(`no new event reached an open user page within 90 s (watched ${users.join(', ')})`);
 });
 
 test('stop from the header: the state shows Stopped, also after a reload', async ({ page }) => {
