@@ -8,7 +8,10 @@
  * - user_session equals the reference, row for row;
  * - every user's GET /api/users/{id}/daily equals, per UTC day, the event figures of the counted
  *   events of that day and the session figures of the sessions starting that day;
- * - every user's GET /api/users/{id}/sessions lists exactly the reference's sessions, newest first.
+ * - every user's GET /api/users/{id}/sessions lists exactly the reference's sessions, newest first;
+ * - everyone's totals per day (global_daily, read by the overview's query) and the users active per
+ *   window (global_minute_users) grew by exactly the reference's totals, though sessions merged,
+ *   grew and were replaced many times on the way.
  * Small settings (a 20 s gap, 10 s windows, 60 s of lateness) make sessions split, merge, freeze
  * and close within a short stream; the stream crosses a UTC midnight. User ids carry this run's
  * prefix so the shared test database holds nothing else of theirs.
@@ -24,6 +27,7 @@ import { createKafka } from '@/lib/kafka/client';
 import { simulatedClock } from '@/simulator/clock';
 import { createEventSequence } from '@/simulator/sequence';
 import { createWorker, type Worker } from '@/worker/worker';
+import { dayTotals, type DayTotals } from '@/web/queries/overview/day-totals';
 import {
   configFor,
   createTopics,
@@ -58,6 +62,12 @@ let truth: ReturnType<typeof sessionGroundTruth>;
 /** The reference's sessions and counted events, per user. */
 let sessionsByUser = new Map<string, SessionFigures[]>();
 let eventsByUser = new Map<string, CountedEvent[]>();
+/** Everyone's totals of the two days and the users per window before this test's events. */
+let totalsBefore: DayTotals[] = [];
+let windowUsersBefore = new Map<number, number>();
+
+const windowUsers = async () =>
+  new Map((await db.globalMinuteUsers.findMany({ where: { windowStart: { gte: new Date(`${FROM}T00:00:00Z`), lt: new Date('2026-02-12T00:00:00Z') } } })).map((r) => [r.windowStart.getTime(), r.users]));
 
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const figures = (s: SessionTruth): SessionFigures => ({
@@ -79,6 +89,8 @@ beforeAll(async () => {
     const userId = `${prefix}-${event.userId}`;
     return { key: userId, value: JSON.stringify({ ...event, userId }) };
   });
+  totalsBefore = await dayTotals({ from: FROM, to: TO });
+  windowUsersBefore = await windowUsers();
   worker = createWorker({ cfg, kafka: createKafka(cfg, `${prefix}-worker`), chunkSize: 700, recheckMs: 500 });
   await worker.start();
   await produce(kafka, cfg.TOPIC_EVENTS, messages);
@@ -151,5 +163,53 @@ describe('sessions on 100,000 simulator events with disorder', () => {
       listed += page.sessions.length;
     }
     expect(listed).toBe(truth.sessions.size);
+  });
+
+  it('everyone\'s totals per day and the users active per window grew by exactly the reference\'s', async () => {
+    const after = await dayTotals({ from: FROM, to: TO });
+    const sessions = [...sessionsByUser.values()].flat();
+    for (const day of [FROM, TO]) {
+      const [a, b] = [after, totalsBefore].map((t) => t.find((x) => x.day === day));
+      const events = truth.counted.filter((e) => dayOf(e.t) === day);
+      const ev = expectedEventStats(events.map((e) => ({ eventType: e.type, sessionDuration: e.sessionDuration })));
+      const ss = expectedSessionStats(sessions.filter((s) => dayOf(s.startMs) === day));
+      const grew = (f: (t: DayTotals) => number) => (a ? f(a) : 0) - (b ? f(b) : 0);
+      expect({
+        users: grew((t) => t.users),
+        events: grew((t) => t.events),
+        timeSpentSeconds: grew((t) => t.timeSpentSeconds),
+        clicks: grew((t) => t.clicks),
+        pageViews: grew((t) => t.pageViews),
+        sessions: grew((t) => t.sessions.sessions),
+        visitTimeMs: grew((t) => t.sessions.visitTimeMs),
+        bounces: grew((t) => t.sessions.bounces),
+        sessionPageViews: grew((t) => t.sessions.sessionPageViews),
+        clickedPageViews: grew((t) => t.sessions.clickedPageViews),
+        convertedSessions: grew((t) => t.sessions.convertedSessions),
+        funnel: { pageView: grew((t) => t.sessions.funnel.pageView), addToCart: grew((t) => t.sessions.funnel.addToCart), purchase: grew((t) => t.sessions.funnel.purchase) },
+      }, day).toEqual({
+        users: new Set(events.map((e) => e.userId)).size,
+        events: ev.eventCount,
+        timeSpentSeconds: ev.timeSpentSeconds,
+        clicks: ev.clicks,
+        pageViews: ev.pageViews,
+        sessions: ss.sessions,
+        visitTimeMs: ss.visitTimeMs,
+        bounces: ss.bounces,
+        sessionPageViews: ss.sessionPageViews,
+        clickedPageViews: ss.clickedPageViews,
+        convertedSessions: ss.convertedSessions,
+        funnel: ss.funnel,
+      });
+    }
+    const windowMs = S.windowSizeMs;
+    const expected = new Map<number, number>();
+    for (const key of new Set(truth.counted.map((e) => `${e.userId}\n${Math.floor(e.t / windowMs) * windowMs}`))) {
+      const start = Number(key.split('\n')[1]);
+      expected.set(start, (expected.get(start) ?? 0) + 1);
+    }
+    const now = await windowUsers();
+    const grewPerWindow = new Map([...now].map(([w, n]): [number, number] => [w, n - (windowUsersBefore.get(w) ?? 0)]).filter(([, n]) => n !== 0));
+    expect(grewPerWindow).toEqual(expected);
   });
 });

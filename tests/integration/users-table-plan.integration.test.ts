@@ -4,12 +4,17 @@
  * ANALYZE) of the page's statement scans user_daily by the (day, key, user_id) index from the
  * cursor — even inside a tie of thousands of users — reads only the page's rows from it, and sums
  * sessions for those rows alone. A plan that sorted or aggregated the whole day would read 100,000.
+ * The overview's statements read one global_daily row and, for the users active in the last five
+ * minutes, only those users' entries of the (day, last_event_at) index.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prisma } from '@/lib/db/generated/client';
 import { dayIndexPageSql } from '@/web/queries/users/list-users-by-day-index';
 import type { ListUsersInput } from '@/web/queries/users/users-rows';
 import { freshDatabase } from '@/tests/support/pipeline';
+import { applyGlobalTotalsOf } from '@/tooling/db/global-totals';
+import { liveCountsSql } from '@/web/queries/overview/overview-kpis';
+import { dayTotalsSql } from '@/web/queries/overview/day-totals';
 
 const DAY = '2026-03-02';
 const USERS = 100_000;
@@ -21,14 +26,16 @@ beforeAll(async () => {
   // Event counts 1–40: ties of about 2,500 users each. Time on site 0–4,999 s.
   await db.$executeRaw`
     INSERT INTO user_daily (user_id, day, event_count, time_spent_seconds, clicks, page_views, first_event_at, last_event_at)
-    SELECT 'u-' || lpad(u::text, 6, '0'), ${DAY}::date, 1 + (u * 7) % 40, (u * 13) % 5000, u % 9, u % 11, ${DAY}::timestamptz, ${DAY}::timestamptz
+    SELECT 'u-' || lpad(u::text, 6, '0'), ${DAY}::date, 1 + (u * 7) % 40, (u * 13) % 5000, u % 9, u % 11, ${DAY}::timestamptz,
+           ${DAY}::timestamptz + make_interval(secs => (u * 7919) % 86400)
     FROM generate_series(1, ${USERS}) AS u`;
   await db.$executeRaw`
     INSERT INTO user_session (user_id, start_at, end_at, day, event_count, page_views, clicked_page_views, funnel_step, converted, partition, first_offset, last_offset, final)
     SELECT 'u-' || lpad(u::text, 6, '0'), ${DAY}::timestamptz + make_interval(hours => k * 5), ${DAY}::timestamptz + make_interval(hours => k * 5, secs => u % 600),
            ${DAY}::date, 1 + (u + k) % 6, (u + k) % 4, ((u + k) % 4) / 2, (u + k) % 4, (u + k) % 17 = 0, 0, 0, 0, true
     FROM generate_series(1, ${USERS}) AS u, generate_series(0, 1) AS k`;
-  await db.$executeRawUnsafe('ANALYZE user_daily, user_session');
+  await applyGlobalTotalsOf(db, 'u-%', 1);
+  await db.$executeRawUnsafe('ANALYZE user_daily, user_session, global_daily');
 }, 180_000);
 
 afterAll(async () => {
@@ -48,12 +55,14 @@ function nodes(n: PlanNode): PlanNode[] {
   return [n, ...(n.Plans ?? []).flatMap(nodes)];
 }
 
-async function plan(input: ListUsersInput & { sort: 'timeSpent' | 'events' | 'userId' }): Promise<PlanNode[]> {
-  const rows = await database.db.$queryRaw<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>(Prisma.sql`EXPLAIN (ANALYZE, FORMAT JSON) ${dayIndexPageSql(input)}`);
+async function explain(sql: Prisma.Sql): Promise<PlanNode[]> {
+  const rows = await database.db.$queryRaw<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>(Prisma.sql`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`);
   const root = rows[0]?.['QUERY PLAN'][0].Plan;
   if (!root) throw new Error('no plan');
   return nodes(root);
 }
+
+const plan = (input: ListUsersInput & { sort: 'timeSpent' | 'events' | 'userId' }) => explain(dayIndexPageSql(input));
 
 describe('the users table of a day at 100,000 users', () => {
   it.each([
@@ -73,5 +82,25 @@ describe('the users table of a day at 100,000 users', () => {
         expect(all.some((n) => n['Node Type'] === 'Seq Scan')).toBe(false);
       }
     }
+  });
+});
+
+describe('the overview at 100,000 users on the day', () => {
+  it('reads the day\'s totals from one global_daily row, and the users active in the last 5 minutes from the index entries of those users alone', async () => {
+    // The end of the day: no event is later than now.
+    const nowMs = Date.parse(`${DAY}T23:59:59.999Z`);
+    const active = await database.db.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM user_daily WHERE day = ${DAY}::date AND last_event_at >= ${new Date(nowMs - 300_000)}`;
+    const expected = active[0]?.n ?? 0;
+    expect(expected).toBeGreaterThan(100);
+    expect(expected).toBeLessThan(1000);
+
+    const live = await explain(liveCountsSql(nowMs, 60_000));
+    const daily = live.filter((n) => n['Relation Name'] === 'user_daily');
+    expect(daily.map((n) => [n['Node Type'], n['Index Name']])).toEqual([[expect.stringMatching(/^Index (Only )?Scan$/), 'user_daily_day_last_event_at_idx']]);
+    expect(daily[0]?.['Actual Rows']).toBe(expected);
+
+    const totals = await explain(dayTotalsSql({ from: DAY, to: DAY }));
+    expect(totals.filter((n) => n['Relation Name'] !== undefined).map((n) => [n['Relation Name'], n['Actual Rows']])).toEqual([['global_daily', 1]]);
   });
 });

@@ -27,7 +27,8 @@ import { createSimulator } from '@/simulator/runner';
 import { overviewSnapshot } from '@/web/live/overview-snapshot';
 import { startLive, type Live } from '@/web/live/start-live';
 import { userLiveSnapshot, usersLiveSnapshots } from '@/web/live/user-snapshot';
-import { oneDaySessionStats } from '@/web/queries/overview/day-session-stats';
+import { dayTotals, emptyDay } from '@/web/queries/overview/day-totals';
+import { applyGlobalTotalsOf } from '@/tooling/db/global-totals';
 import { deleteSeeded } from '@/tests/support/seed';
 import { dayOfMs, expectedEvents, expectedEventStats, expectedRow, expectedSessionStats, sessionFixture, type RawEvent, type TruthSession } from '@/tests/support/session-fixture';
 import http from 'node:http';
@@ -51,7 +52,7 @@ const { TODAY, DAY1, DAY2, users, partitionOf } = fixture;
 let events: RawEvent[] = [];
 let counted: RawEvent[] = [];
 let truth: TruthSession[] = [];
-let overviewBefore: Awaited<ReturnType<typeof oneDaySessionStats>>;
+let overviewBefore: ReturnType<typeof emptyDay>['sessions'];
 
 async function writeTables(): Promise<void> {
   const daily = new Map<string, RawEvent[]>();
@@ -85,6 +86,8 @@ async function writeTables(): Promise<void> {
       final: true,
     })),
   });
+  // As the worker would have: everyone's totals per day include these users.
+  await applyGlobalTotalsOf(db, `${prefix}-%`, 1);
 }
 
 beforeAll(async () => {
@@ -92,7 +95,7 @@ beforeAll(async () => {
   await fixture.produceAll(kafka, cfg.TOPIC_EVENTS, events);
   counted = events.filter((e) => !e.late);
   truth = fixture.sessionize(events);
-  overviewBefore = await oneDaySessionStats(TODAY);
+  overviewBefore = ((await dayTotals({ from: TODAY, to: TODAY }))[0] ?? emptyDay(TODAY)).sessions;
   await writeTables();
   live = startLive({ httpServer, cfg, kafka, simulator, log: logger('test-web-sessions'), relay: false });
 });

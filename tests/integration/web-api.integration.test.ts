@@ -25,6 +25,7 @@ import { createRateLimiter } from '@/web/live/rate-limit';
 import { logger } from '@/lib/log';
 import { createSimulator } from '@/simulator/runner';
 import { deleteSeeded, seedAggregates, seedUserId } from '@/tests/support/seed';
+import { applyGlobalTotalsOf } from '@/tooling/db/global-totals';
 import { pipelineStatusSchema } from '@/lib/contracts/pipeline-status';
 import type { UserLiveSnapshot } from '@/lib/contracts/dashboard';
 
@@ -226,12 +227,14 @@ describe('GET /api/users', () => {
         INSERT INTO user_daily (user_id, day, event_count, time_spent_seconds, clicks, page_views, first_event_at, last_event_at)
         SELECT ${big} || '-' || lpad(i::text, greatest(5, length(i::text)), '0'), ${today}::date, 1 + i % 7, i % 500, i % 3, i % 4, ${today}::timestamptz, ${today}::timestamptz
         FROM generate_series(0, 100000) AS i`;
+      await applyGlobalTotalsOf(db, `${big}-%`, 1);
       const r = await usersGET(get(`/api/users?q=${big}-&format=csv`));
       expect(r.status).toBe(400);
       const body = (await r.json()) as { error: { field: string; message: string } };
       expect(body.error.field).toBe('format');
       expect(body.error.message).toContain('at most 100,000 rows and 100,001 users match');
       // One user fewer fits: every row, once, in the table's order (ties by userId).
+      await applyGlobalTotalsOf(db, seedUserId(big, 0), -1);
       await db.$executeRaw`DELETE FROM user_daily WHERE user_id = ${seedUserId(big, 0)}`;
       const ok = await usersGET(get(`/api/users?q=${big}-&sort=userId&order=asc&format=csv`));
       expect(ok.status).toBe(200);

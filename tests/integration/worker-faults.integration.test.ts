@@ -2,7 +2,8 @@
  * Exactly-once under failure: workers SIGKILLed mid-run and restarted, two workers splitting the
  * partitions, one leaving and the other taking over. Totals must equal the ground truth, and
  * user_session the sessions computed here from the records as Kafka holds them (a short session
- * gap and allowed lateness, so sessions split, freeze and close while partitions move).
+ * gap and allowed lateness, so sessions split, freeze and close while partitions move), and the
+ * overview's global_daily and global_minute_users the sums of those rows.
  */
 import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -33,6 +34,7 @@ import {
   waitForCommitted,
   waitForExit,
 } from '@/tests/support/pipeline';
+import { globalTotalsDrift } from '@/tooling/db/global-totals';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -63,6 +65,8 @@ async function expectSessionsExact(db: Awaited<ReturnType<typeof freshDatabase>>
   expect(rows.some((r) => r.final) && rows.some((r) => !r.final), 'final sessions and open ones').toBe(true);
   const open = await openSessionUsers(db);
   expect(open.state).toEqual(open.rows);
+  // Everyone's totals per day and users per window, kept by the same transactions, sum these rows exactly.
+  expect(await globalTotalsDrift(db)).toEqual([]);
   return rows;
 }
 

@@ -7,6 +7,7 @@
  */
 import type { PrismaClient } from '@/lib/db/generated/client';
 import { EVENT_TYPES } from '@/lib/events/schemas';
+import { applyGlobalTotalsOf } from '@/tooling/db/global-totals';
 
 export interface SeedOptions {
   prefix: string;
@@ -104,10 +105,10 @@ export async function seedAggregates(db: PrismaClient, o: SeedOptions): Promise<
   for (let i = 0; i < sessions.length; i += 5000) await db.userSession.createMany({ data: sessions.slice(i, i + 5000), skipDuplicates: true });
 
   const minutes = o.minutes ?? 0;
+  const global = new Map<string, number>();
   if (minutes > 0) {
     const current = Math.floor(now / 60_000) * 60_000;
     const userMinutes: { userId: string; windowStart: Date; eventCount: number; timeSpentSeconds: bigint }[] = [];
-    const global = new Map<string, number>();
     for (let m = 0; m < minutes; m++) {
       const windowStart = new Date(current - m * 60_000);
       for (let u = 0; u < Math.min(o.users, 50); u++) {
@@ -120,7 +121,9 @@ export async function seedAggregates(db: PrismaClient, o: SeedOptions): Promise<
       }
     }
     for (let i = 0; i < userMinutes.length; i += 5000) await db.userMinute.createMany({ data: userMinutes.slice(i, i + 5000), skipDuplicates: true });
-    if (!o.global) return;
+  }
+  await applyGlobalTotalsOf(db, `${o.prefix}-%`, 1);
+  if (global.size > 0 && o.global) {
     const keys = [...global.keys()];
     const starts = keys.map((k) => k.split('|')[0] ?? '');
     const types = keys.map((k) => k.split('|')[1] ?? '');
@@ -132,9 +135,10 @@ export async function seedAggregates(db: PrismaClient, o: SeedOptions): Promise<
   }
 }
 
-/** Removes what seedAggregates wrote for a prefix (global_minute is shared and left alone). */
+/** Removes what seedAggregates wrote for a prefix, with its share of global_daily and global_minute_users (global_minute is left alone). */
 export async function deleteSeeded(db: PrismaClient, prefix: string): Promise<void> {
   const pattern = `${prefix}-%`;
+  await applyGlobalTotalsOf(db, pattern, -1);
   await db.$executeRaw`DELETE FROM user_daily WHERE user_id LIKE ${pattern}`;
   await db.$executeRaw`DELETE FROM user_daily_event WHERE user_id LIKE ${pattern}`;
   await db.$executeRaw`DELETE FROM user_minute WHERE user_id LIKE ${pattern}`;

@@ -6,15 +6,18 @@
  *      with the combiners' merges in SQL (lib/metrics/sql.ts);
  *   3. the chunk's sessions (session-sink.ts): user_session rows and the open sessions in
  *      session_state;
- *   4. NOTIFY the commit, which PostgreSQL delivers only if the transaction commits.
- * Rows are inserted in key order so concurrent batches lock shared rows (global_minute) in the
- * same order and cannot deadlock each other.
+ *   4. everyone's totals per day (global-totals.ts), from what steps 2 and 3 changed;
+ *   5. NOTIFY the commit, which PostgreSQL delivers only if the transaction commits.
+ * Rows are inserted in key order, and the tables in the same order, so concurrent batches lock
+ * shared rows (global_minute_users, global_minute, global_daily) in one order and cannot deadlock
+ * each other.
  */
 import type { Aggregate } from '@/worker/core/aggregate';
 import { globalMinuteMergeSql, userDailyEventMergeSql, userDailyMergeSql, userMinuteMergeSql } from '@/lib/metrics/sql';
 import { boundNotice, COMMIT_CHANNEL, type CommitNotice } from '@/lib/contracts/commit-notice';
 import type { Db } from '@/lib/db/prisma';
 import { MS, textArray, valueArray } from './sql-rows';
+import { addDayTotals, dayTotalsOf } from './global-totals';
 import { loadOpenSessions, writeSessions } from './session-sink';
 import type { AggregateSink, BatchCommit, CommitOutcome, StoredPartition } from './sink';
 
@@ -61,8 +64,9 @@ export class PostgresSink implements AggregateSink {
       await this.db.$transaction(
         async (tx) => {
           await advancePosition(tx, b);
-          await upsertAggregate(tx, b.aggregate);
-          await writeSessions(tx, b.topic, b.partition, b.sessions);
+          const newUsersPerDay = await upsertAggregate(tx, b.aggregate);
+          const sessionStats = await writeSessions(tx, b.topic, b.partition, b.sessions);
+          await addDayTotals(tx, dayTotalsOf(b.aggregate.userDays.values(), newUsersPerDay, sessionStats));
           if (b.notice) await notify(tx, b.notice);
         },
         { maxWait: 10_000, timeout: 60_000 },
@@ -101,18 +105,28 @@ async function advancePosition(tx: Tx, b: BatchCommit): Promise<void> {
   if (changed !== 1) throw new Fenced();
 }
 
-/** One set-based upsert per table, each column one array literal (sql-rows.ts). */
-async function upsertAggregate(tx: Tx, agg: Aggregate): Promise<void> {
+/**
+ * One set-based upsert per table, each column one array literal (sql-rows.ts), and the users active
+ * per window (global_minute_users). Returns how many users each day's rows gained (global_daily).
+ */
+async function upsertAggregate(tx: Tx, agg: Aggregate): Promise<Map<string, number>> {
   const days = [...agg.userDays.values()].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  const newUsersPerDay = new Map<string, number>();
   if (days.length > 0) {
-    await tx.$executeRaw`
+    // A row inserted rather than updated (xmax = 0) is a user new on that day: global_daily.users.
+    const inserted = await tx.$queryRaw<{ day: string; users: number }[]>`
+      WITH upserted AS (
       INSERT INTO user_daily (user_id, day, event_count, time_spent_seconds, clicks, page_views, first_event_at, last_event_at, updated_at)
       SELECT u, d, c, t, cl, pv, ${MS('f')}, ${MS('l')}, now()
       FROM unnest(${textArray(days.map((d) => d.userId))}::text[], ${textArray(days.map((d) => d.day))}::date[], ${valueArray(days.map((d) => d.eventCount))}::int[],
                   ${valueArray(days.map((d) => d.timeSpentSeconds))}::bigint[], ${valueArray(days.map((d) => d.clicks))}::int[], ${valueArray(days.map((d) => d.pageViews))}::int[],
                   ${valueArray(days.map((d) => d.firstEventMs))}::bigint[], ${valueArray(days.map((d) => d.lastEventMs))}::bigint[])
            AS x(u, d, c, t, cl, pv, f, l)
-      ON CONFLICT (user_id, day) DO UPDATE SET ${userDailyMergeSql}, updated_at = now()`;
+      ON CONFLICT (user_id, day) DO UPDATE SET ${userDailyMergeSql}, updated_at = now()
+      RETURNING day, xmax = 0 AS inserted
+      )
+      SELECT to_char(day, 'YYYY-MM-DD') AS day, count(*)::int AS users FROM upserted WHERE inserted GROUP BY day`;
+    for (const r of inserted) newUsersPerDay.set(r.day, r.users);
 
     const types = days.flatMap((d) => Object.entries(d.eventCounts).sort(([a], [b]) => (a < b ? -1 : 1)).map(([eventType, count]) => ({ userId: d.userId, day: d.day, eventType, count })));
     await tx.$executeRaw`
@@ -124,11 +138,18 @@ async function upsertAggregate(tx: Tx, agg: Aggregate): Promise<void> {
 
   const windows = [...agg.userWindows.values()].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.windowStartMs - b.windowStartMs));
   if (windows.length > 0) {
+    // A user_minute row inserted rather than updated (xmax = 0) is one more user active in that window.
     await tx.$executeRaw`
-      INSERT INTO user_minute (user_id, window_start, event_count, time_spent_seconds)
-      SELECT u, ${MS('w')}, c, t
-      FROM unnest(${textArray(windows.map((w) => w.userId))}::text[], ${valueArray(windows.map((w) => w.windowStartMs))}::bigint[], ${valueArray(windows.map((w) => w.eventCount))}::int[], ${valueArray(windows.map((w) => w.timeSpentSeconds))}::bigint[]) AS x(u, w, c, t)
-      ON CONFLICT (user_id, window_start) DO UPDATE SET ${userMinuteMergeSql}`;
+      WITH upserted AS (
+        INSERT INTO user_minute (user_id, window_start, event_count, time_spent_seconds)
+        SELECT u, ${MS('w')}, c, t
+        FROM unnest(${textArray(windows.map((w) => w.userId))}::text[], ${valueArray(windows.map((w) => w.windowStartMs))}::bigint[], ${valueArray(windows.map((w) => w.eventCount))}::int[], ${valueArray(windows.map((w) => w.timeSpentSeconds))}::bigint[]) AS x(u, w, c, t)
+        ON CONFLICT (user_id, window_start) DO UPDATE SET ${userMinuteMergeSql}
+        RETURNING window_start, xmax = 0 AS inserted
+      )
+      INSERT INTO global_minute_users (window_start, users)
+      SELECT window_start, count(*) FROM upserted WHERE inserted GROUP BY window_start ORDER BY window_start
+      ON CONFLICT (window_start) DO UPDATE SET users = global_minute_users.users + EXCLUDED.users`;
   }
 
   const global = [...agg.globalWindows.values()].sort((a, b) => a.windowStartMs - b.windowStartMs || (a.eventType < b.eventType ? -1 : 1));
@@ -139,6 +160,7 @@ async function upsertAggregate(tx: Tx, agg: Aggregate): Promise<void> {
       FROM unnest(${valueArray(global.map((g) => g.windowStartMs))}::bigint[], ${textArray(global.map((g) => g.eventType))}::text[], ${valueArray(global.map((g) => g.count))}::int[]) AS x(w, e, c)
       ON CONFLICT (window_start, event_type) DO UPDATE SET ${globalMinuteMergeSql}`;
   }
+  return newUsersPerDay;
 }
 
 async function notify(tx: Tx, notice: CommitNotice): Promise<void> {

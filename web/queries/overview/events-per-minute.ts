@@ -1,6 +1,6 @@
 /**
  * Events per window and event type since `fromMs` (global_minute), plus active users per window
- * (the number of user_minute rows in it).
+ * (global_minute_users: the window's user_minute rows, counted by the worker as it inserts them).
  */
 import { prisma } from '@/web/queries/db';
 import type { MinuteBucket } from '@/lib/contracts/dashboard';
@@ -9,8 +9,7 @@ export async function eventsPerMinute(fromMs: number): Promise<MinuteBucket[]> {
   const from = new Date(fromMs);
   const [types, active] = await Promise.all([
     prisma().globalMinute.findMany({ where: { windowStart: { gte: from } }, orderBy: { windowStart: 'asc' } }),
-    prisma().$queryRaw<{ window_start: Date; n: number }[]>`
-      SELECT window_start, count(*)::int AS n FROM user_minute WHERE window_start >= ${from} GROUP BY window_start`,
+    prisma().globalMinuteUsers.findMany({ where: { windowStart: { gte: from }, users: { gt: 0 } } }),
   ]);
   const buckets = new Map<number, MinuteBucket>();
   const bucket = (d: Date) => {
@@ -27,6 +26,6 @@ export async function eventsPerMinute(fromMs: number): Promise<MinuteBucket[]> {
     b.counts[row.eventType] = (b.counts[row.eventType] ?? 0) + row.count;
     b.total += row.count;
   }
-  for (const row of active) bucket(new Date(row.window_start)).activeUsers = row.n;
+  for (const row of active) bucket(row.windowStart).activeUsers = row.users;
   return [...buckets.entries()].sort((a, b) => a[0] - b[0]).map(([, b]) => b);
 }

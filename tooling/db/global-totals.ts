@@ -1,0 +1,70 @@
+/**
+ * global_daily and global_minute_users, as the sums of the per-user rows they summarise, computed
+ * here in SQL from the per-user tables, sharing no code with the worker's global-totals.ts:
+ * - applyGlobalTotalsOf keeps them equal to those rows when a test or a benchmark writes or deletes
+ *   per-user rows itself instead of through the worker: the totals of the users matching a LIKE
+ *   pattern are added (after writing them) or taken away (before deleting them);
+ * - globalTotalsDrift lists where they differ from all the per-user rows (a test's database holds
+ *   nothing else), so a test that checks the per-user rows against its ground truth checks these too.
+ */
+import { Prisma, type PrismaClient } from '@/lib/db/generated/client';
+
+type Db = Pick<PrismaClient, '$executeRaw' | '$queryRaw'>;
+
+const COLUMNS = [
+  'users', 'event_count', 'time_spent_seconds', 'clicks', 'page_views', 'sessions', 'visit_time_ms', 'bounces', 'session_page_views',
+  'clicked_page_views', 'converted_sessions', 'funnel_page_view', 'funnel_add_to_cart', 'funnel_purchase',
+] as const;
+const columns = Prisma.raw(COLUMNS.join(', '));
+
+/** Per day, the sums of the per-user rows of the users matching the pattern, in global_daily's columns. */
+function perUserSumsSql(userPattern: string, sign: number): Prisma.Sql {
+  const sums = Prisma.raw(COLUMNS.map((c) => `${sign} * sum(${c}) AS ${c}`).join(', '));
+  return Prisma.sql`
+    SELECT day, ${sums}
+    FROM (
+      SELECT day, count(*) AS users, sum(event_count) AS event_count, sum(time_spent_seconds) AS time_spent_seconds, sum(clicks) AS clicks,
+             sum(page_views) AS page_views, 0 AS sessions, 0 AS visit_time_ms, 0 AS bounces, 0 AS session_page_views, 0 AS clicked_page_views,
+             0 AS converted_sessions, 0 AS funnel_page_view, 0 AS funnel_add_to_cart, 0 AS funnel_purchase
+      FROM user_daily WHERE user_id LIKE ${userPattern} GROUP BY day
+      UNION ALL
+      SELECT day, 0, 0, 0, 0, 0, count(*), sum(round(EXTRACT(EPOCH FROM end_at - start_at) * 1000)), count(*) FILTER (WHERE event_count = 1),
+             sum(page_views), sum(clicked_page_views), count(*) FILTER (WHERE converted), count(*) FILTER (WHERE funnel_step >= 1),
+             count(*) FILTER (WHERE funnel_step >= 2), count(*) FILTER (WHERE funnel_step >= 3)
+      FROM user_session WHERE user_id LIKE ${userPattern} GROUP BY day
+    ) AS x
+    GROUP BY day`;
+}
+
+export async function applyGlobalTotalsOf(db: Db, userPattern: string, sign: 1 | -1): Promise<void> {
+  const set = Prisma.raw(COLUMNS.map((c) => `${c} = g.${c} + EXCLUDED.${c}`).join(', '));
+  await db.$executeRaw`
+    INSERT INTO global_daily AS g (day, ${columns})
+    SELECT * FROM (${perUserSumsSql(userPattern, sign)}) AS s ORDER BY day
+    ON CONFLICT (day) DO UPDATE SET ${set}`;
+  await db.$executeRaw`
+    INSERT INTO global_minute_users AS g (window_start, users)
+    SELECT window_start, ${sign} * count(*) FROM user_minute WHERE user_id LIKE ${userPattern} GROUP BY window_start ORDER BY window_start
+    ON CONFLICT (window_start) DO UPDATE SET users = g.users + EXCLUDED.users`;
+}
+
+/** Where global_daily and global_minute_users differ from the sums of every per-user row (at most `max`, as text). */
+export async function globalTotalsDrift(db: Db, max = 5): Promise<string[]> {
+  const differs = Prisma.raw(COLUMNS.map((c) => `COALESCE(e.${c}, 0) <> COALESCE(g.${c}, 0)`).join(' OR '));
+  const days = await db.$queryRaw<{ day: string; expected: unknown; stored: unknown }[]>`
+    WITH e AS (${perUserSumsSql('%', 1)})
+    SELECT to_char(COALESCE(e.day, g.day), 'YYYY-MM-DD') AS day, row_to_json(e)::text AS expected, row_to_json(g)::text AS stored
+    FROM e FULL JOIN global_daily g ON g.day = e.day
+    WHERE ${differs}
+    ORDER BY 1 LIMIT ${max}`;
+  const windows = await db.$queryRaw<{ window_start: Date; expected: number | null; stored: number | null }[]>`
+    WITH e AS (SELECT window_start, count(*)::int AS users FROM user_minute GROUP BY window_start)
+    SELECT COALESCE(e.window_start, g.window_start) AS window_start, e.users AS expected, g.users AS stored
+    FROM e FULL JOIN global_minute_users g ON g.window_start = e.window_start
+    WHERE COALESCE(e.users, 0) <> COALESCE(g.users, 0)
+    ORDER BY 1 LIMIT ${max}`;
+  return [
+    ...days.map((d) => `global_daily ${d.day}: sums of the per-user rows ${String(d.expected)}, stored ${String(d.stored)}`),
+    ...windows.map((w) => `global_minute_users ${w.window_start.toISOString()}: ${w.expected ?? 0} user_minute rows, stored ${w.stored ?? 0}`),
+  ];
+}
