@@ -89,6 +89,14 @@ export function PipelinePanel({ status }: { status: PipelineStatus | null }) {
           <dt>Worker lag</dt>
           <dd data-testid="pipeline-lag">{status.totalLag === null ? 'unknown' : `${formatInt(status.totalLag)} events`}</dd>
         </div>
+        {status.redisSink ? (
+          <div>
+            <dt>Redis sink lag</dt>
+            <dd data-testid="pipeline-redis-lag">
+              {status.redisSink.lag !== null ? `${formatInt(status.redisSink.lag)} events` : status.redisSink.reachable ? 'unknown' : <span className="warn">Redis not reachable</span>}
+            </dd>
+          </div>
+        ) : null}
         <div>
           <dt>Last commit</dt>
           <dd>{formatAgo(status.lastCommitAt, now || Date.parse(status.at))}</dd>

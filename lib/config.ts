@@ -54,6 +54,29 @@ const postgresUrl = z
     }
   }, 'must be a postgresql:// URL');
 
+/** The storage sinks, comma-separated; PostgreSQL is the record the dashboard reads, so it is always one of them. */
+export const SINK_NAMES = ['postgres', 'redis'] as const;
+export type SinkName = (typeof SINK_NAMES)[number];
+const sinkList = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim().toLowerCase()).filter((x) => x.length > 0))
+  .pipe(
+    z
+      .array(z.enum(SINK_NAMES, { error: `each sink must be one of ${SINK_NAMES.join(', ')}` }))
+      .min(1, 'needs at least one sink')
+      .refine((l) => l.includes('postgres'), 'must include postgres (the record the dashboard reads), e.g. postgres,redis')
+      .transform((l) => [...new Set(l)]),
+  );
+
+const redisUrl = z.string().refine((s) => {
+  try {
+    const u = new URL(s);
+    return (u.protocol === 'redis:' || u.protocol === 'rediss:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}, 'must be a redis:// or rediss:// URL with a host');
+
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -108,12 +131,22 @@ export const configSchema = z.object({
   /** The Host names the web server answers to (besides localhost on PORT); unset: HOST on PORT. */
   ALLOWED_HOSTS: hostList.optional(),
   DATA_DIR: z.string().min(1).default('.data'),
+  /** Where the worker writes its results: `postgres` (the record), or `postgres,redis` to keep Redis counters beside it. */
+  SINKS: sinkList.default(['postgres']),
+  REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
+  /** How long a per-minute key lives after its last write (the per-day keys do not expire). */
+  REDIS_MINUTE_TTL_SECONDS: int(60, 366 * 86_400).default(2 * 86_400),
+  /** Prefix of every key the Redis sink writes (several pipelines, or tests, can share one Redis). */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 characters of letters, digits, ".", "_", ":" or "-"')
+    .default('cs:'),
 });
 
 export type Config = z.infer<typeof configSchema>;
 
 /** Variables whose values never appear in messages. */
-const SECRET_VARIABLES = new Set(['ADMIN_TOKEN', 'READ_TOKEN', 'DATABASE_URL']);
+const SECRET_VARIABLES = new Set(['ADMIN_TOKEN', 'READ_TOKEN', 'DATABASE_URL', 'REDIS_URL']);
 
 /** A configuration problem, with a message fit to print as the only line of output. */
 export class ConfigError extends Error {

@@ -17,5 +17,6 @@ export function formatStatusLine(s: DemoStatus): string {
   if ('error' in s) return `status: ${s.error}`;
   const sim = s.simulator.running ? `simulator ${s.simulator.rate}/s, sent ${s.simulator.sent}` : 'simulator stopped';
   const ago = s.lastCommitAt ? `${Math.max(0, Math.round((Date.now() - Date.parse(s.lastCommitAt)) / 1000))}s ago` : 'never';
-  return `${sim} · processed ${s.processed} · invalid ${s.invalid} · late ${s.late} · lag ${s.totalLag ?? '?'} · last commit ${ago}`;
+  const redis = s.redisSink ? ` · redis lag ${s.redisSink.lag ?? (s.redisSink.reachable ? '?' : 'down')}` : '';
+  return `${sim} · processed ${s.processed} · invalid ${s.invalid} · late ${s.late} · lag ${s.totalLag ?? '?'}${redis} · last commit ${ago}`;
 }

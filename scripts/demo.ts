@@ -17,6 +17,7 @@ import { onShutdown } from '@/lib/shutdown';
 import { runNextBuild } from '@/tooling/process/web-server';
 import { canConnect } from '@/lib/wait';
 import { drainSimulator } from './demo-drain';
+import { demoSinks, type DemoSinks } from './demo-redis';
 import { formatStatusLine, readPipelineStatus } from './demo-status';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -35,7 +36,7 @@ runMain(async () => {
 
   const children: Child[] = [];
   let statusTimer: NodeJS.Timeout | undefined;
-  const started: { stack?: Awaited<ReturnType<typeof startStack>> } = {};
+  const started: { stack?: Awaited<ReturnType<typeof startStack>>; redis?: DemoSinks } = {};
   let stopping = false;
   let healthy = false;
   const shutdown = onShutdown(async () => {
@@ -45,6 +46,7 @@ runMain(async () => {
     if (healthy) await drainSimulator(url, cfg.ADMIN_TOKEN, say);
     say('stopping the web server and the worker ...');
     await Promise.all(children.map((c) => stopChild(c)));
+    await started.redis?.stop();
     if (started.stack) {
       say('stopping what the demo started ...');
       await started.stack.stop();
@@ -74,7 +76,10 @@ runMain(async () => {
     // topic from its start and keeps what was counted before, and says so in its log. Against a
     // broker that is not the demo's own, a position that does not fit is refused, as everywhere.
     const onMismatch = process.env.WORKER_ON_POSITION_MISMATCH ?? (stack.kafka === 'external' ? 'refuse' : 'adopt');
-    const env = { ...process.env, NODE_ENV: 'production' as const, NEXT_TELEMETRY_DISABLED: '1', WORKER_ON_POSITION_MISMATCH: onMismatch };
+    // PostgreSQL always; Redis beside it when one answers (or SINKS asks and redis-server can start one).
+    const redis = await demoSinks(cfg, process.env.SINKS || undefined, logs, say);
+    started.redis = redis;
+    const env = { ...process.env, NODE_ENV: 'production' as const, NEXT_TELEMETRY_DISABLED: '1', WORKER_ON_POSITION_MISMATCH: onMismatch, SINKS: redis.sinks };
     children.push(spawnTs('worker', 'worker/main.ts', env, logs));
     children.push(spawnTs('web', 'web/server.ts', { ...env, SIMULATOR_AUTOSTART: 'true' }, logs));
     for (const c of children) {

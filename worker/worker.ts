@@ -1,25 +1,28 @@
 /**
- * The worker process's parts, wired together: a batch consumer in the worker group, the batch
- * handler (the shell around the core), the PostgreSQL sink, a producer for the dead-letter and
- * late topics, metrics and the health endpoint. Scale out by running more of these in one group.
+ * The worker process's parts, wired together: one lane per sink (worker/lane.ts: a batch consumer
+ * in its own group, the batch handler and a position keeper), the PostgreSQL sink (the record), a
+ * producer for the dead-letter and late topics, metrics and the health endpoint. With
+ * SINKS=postgres,redis a second lane feeds the Redis sink from the same topic in group
+ * `${WORKER_GROUP_ID}.redis`: PostgreSQL never waits for Redis, and Redis catches up from its own
+ * stored positions. Scale out by running more of these in one group.
  */
 import type http from 'node:http';
 import type { Kafka } from 'kafkajs';
 import type { Config } from '@/lib/config';
 import { createPrisma } from '@/lib/db/prisma';
-import { BatchConsumer } from '@/lib/kafka/consumer';
 import { createEventProducer } from '@/lib/kafka/producer';
 import { logger } from '@/lib/log';
+import { createRedis } from '@/lib/redis/client';
 import { stopStep } from '@/lib/shutdown';
-import { createBatchHandler } from '@/worker/shell/batch-handler';
 import { createPartitionLogReader } from '@/worker/shell/partition-log';
-import { createPositionKeeper } from '@/worker/shell/positions';
-import { StoppedError, type RetryContext } from '@/worker/shell/retry';
 import { startHealthServer, type WorkerHealth } from '@/worker/shell/health-server';
 import { createWorkerMetrics, RateMeter } from '@/worker/shell/prometheus';
 import { PostgresSink } from '@/worker/shell/postgres-sink';
+import { RedisSink } from '@/worker/shell/redis-sink';
 import { createSideTopicSender } from '@/worker/shell/side-topic-sender';
+import { startSinkLagSampler } from '@/worker/shell/sink-lag';
 import type { AggregateSink } from '@/worker/shell/sink';
+import { createLane, noSideMessages, type Lane } from './lane';
 
 /**
  * Batches grow with the lag: a partition that is behind is fetched FETCH_BYTES_PER_PARTITION
@@ -32,14 +35,21 @@ import type { AggregateSink } from '@/worker/shell/sink';
  */
 const DEFAULT_CHUNK_SIZE = 40_000;
 
+/** The Redis lane's consumer group: its own, so it reads every partition whatever the PostgreSQL lane does. */
+export const redisGroupId = (workerGroupId: string) => `${workerGroupId}.redis`;
+
 export interface WorkerOptions {
   cfg: Config;
   kafka: Kafka;
   sink?: AggregateSink;
+  /** The Redis sink when SINKS includes redis (default: one on REDIS_URL). */
+  redisSink?: RedisSink;
   /** Messages per transaction at most (a partition's batch is cut into chunks of this size). */
   chunkSize?: number;
   /** How often refused partitions are looked at again, ms. */
   recheckMs?: number;
+  /** How often the Redis sink's lag is sampled, ms. */
+  sinkLagMs?: number;
   /** The batch handler's clock, for its commit notices' time (tests shift it; validity never depends on it). */
   now?: () => number;
 }
@@ -64,103 +74,64 @@ export function createWorker(o: WorkerOptions): Worker {
   let lastCommitAt: number | null = null;
   let state: WorkerHealth['status'] = 'starting';
   let server: http.Server | undefined;
-
   const logs = createPartitionLogReader(kafka);
-  const topic = cfg.TOPIC_EVENTS;
-  let retrying: WorkerHealth['retrying'] = null;
-  const positions = createPositionKeeper({
-    sink,
+  const common = { cfg, kafka, logs, chunkSize: o.chunkSize ?? DEFAULT_CHUNK_SIZE, recheckMs: o.recheckMs ?? 10_000, now: o.now, stopped: () => state === 'stopped' };
+
+  const record = createLane({
+    ...common,
     log,
-    logs,
-    groupId: cfg.WORKER_GROUP_ID,
-    onMismatch: cfg.WORKER_ON_POSITION_MISMATCH,
-    sessions: { sessionGapMs: cfg.SESSION_GAP_MS, allowedLatenessMs: cfg.ALLOWED_LATENESS_MS, windowSizeMs: cfg.WINDOW_SIZE_MS },
-    pause: (t, partition) => consumer.pause(t, [partition]),
-    resume: (t, partition) => consumer.resume(t, [partition]),
-    onBlocked: (t, partition, refused) => metrics.refused.set({ topic: t, partition: String(partition) }, refused ? 1 : 0),
-    onExpired: (_t, partition, count) => metrics.expired.inc({ partition: String(partition) }, Number(count)),
-  });
-
-  const reportRetrying: NonNullable<RetryContext['onRetrying']> = (what, attempt, err) => {
-    retrying = err === null ? null : { what, attempt, error: err.message.slice(0, 300), since: retrying?.since ?? new Date().toISOString() };
-  };
-  /** Counts rebalances, so a check of positions started for an earlier assignment gives up. */
-  let generation = 0;
-
-  const handler = createBatchHandler({
     sink,
-    positions,
-    logs,
+    groupId: cfg.WORKER_GROUP_ID,
+    side: sideTopics,
     metrics,
     rate,
-    log,
-    side: sideTopics,
-    now: o.now,
-    seek: (t, partition, offset) => consumer.seek(t, partition, offset),
     onCommit: () => {
       lastCommitAt = Date.now();
       metrics.eventsPerSecond.set(rate.rate());
     },
-    onRetrying: reportRetrying,
-    settings: {
-      groupId: cfg.WORKER_GROUP_ID,
-      dlqTopic: cfg.TOPIC_DLQ,
-      lateTopic: cfg.TOPIC_LATE,
-      maxFutureMs: cfg.MAX_FUTURE_MS,
-      windowSizeMs: cfg.WINDOW_SIZE_MS,
-      outOfOrdernessMs: cfg.OUT_OF_ORDERNESS_MS,
-      allowedLatenessMs: cfg.ALLOWED_LATENESS_MS,
-      sessionGapMs: cfg.SESSION_GAP_MS,
-      chunkSize: o.chunkSize ?? DEFAULT_CHUNK_SIZE,
-    },
   });
 
-  const consumer = new BatchConsumer({
-    kafka,
-    log,
-    groupId: cfg.WORKER_GROUP_ID,
-    topics: [topic],
-    fromBeginning: true,
-    partitionsConsumedConcurrently: cfg.WORKER_CONCURRENCY,
-    sessionTimeoutMs: cfg.WORKER_SESSION_TIMEOUT_MS,
-    handleBatch: handler.handleBatch,
-    onAssignment: async (assigned) => {
-      // Positions are checked and loaded again after every rebalance; seeking to them at once
-      // saves reading from wherever Kafka's committed offset is (the handler would seek anyway).
-      const partitions = assigned[topic] ?? [];
-      const mine = ++generation;
-      positions.forgetAll(topic);
-      // kafkajs heartbeats only from its fetch loop; the batch handler waits on these same loads
-      // with its own heartbeats, so none are needed here.
-      const ctx: RetryContext = { isRunning: () => state !== 'stopped' && mine === generation, heartbeat: async () => {}, log, onRetrying: reportRetrying };
-      for (const partition of partitions) {
-        if (mine !== generation) return; // a newer assignment took over
-        const pos = await positions.get(topic, partition, ctx).catch((err: unknown) => {
-          if (err instanceof StoppedError) return null; // stopping, or a newer assignment
-          throw err;
-        });
-        if (pos && mine === generation) consumer.seek(topic, partition, pos.verify?.offset ?? pos.nextOffset);
-      }
-    },
-  });
-  // Refused partitions are looked at again now and then: a reset (npm run positions) resumes them.
-  const recheck = setInterval(() => void positions.recheck(), o.recheckMs ?? 10_000);
-  recheck.unref();
+  // The Redis lane: its own metrics registry (its batch counters would otherwise add to the
+  // record's); what /metrics shows of it is its lag (clickstream_worker_sink_lag{sink="redis"}).
+  const redisLog = log.child({ sink: 'redis' });
+  const redisSink = cfg.SINKS.includes('redis')
+    ? (o.redisSink ?? new RedisSink(createRedis(cfg.REDIS_URL, redisLog, 'the Redis sink'), { prefix: cfg.REDIS_KEY_PREFIX, minuteTtlSeconds: cfg.REDIS_MINUTE_TTL_SECONDS }))
+    : undefined;
+  let redisLastCommitAt: number | null = null;
+  let redisLag: number | null = null;
+  const redisLane: Lane | undefined = redisSink
+    ? createLane({
+        ...common,
+        log: redisLog,
+        sink: redisSink,
+        groupId: redisGroupId(cfg.WORKER_GROUP_ID),
+        side: noSideMessages,
+        metrics: createWorkerMetrics(),
+        rate: new RateMeter(),
+        onCommit: () => {
+          redisLastCommitAt = Date.now();
+        },
+      })
+    : undefined;
+  let lagSampler: ReturnType<typeof startSinkLagSampler> | undefined;
 
-  /** The worker's health: its own state, the consumer's, refused partitions and a step that keeps failing. */
+  /** The worker's health: its own state, the record lane's consumer, refused partitions and a step that keeps failing; the Redis lane beside it. */
   function health(): WorkerHealth {
-    const c = consumer.health();
+    const c = record.consumerHealth();
     const stalled = state === 'ok' && c.stalled;
-    const refused = positions.blocked();
+    const refused = record.blocked();
+    const retrying = record.retrying();
     const status = state !== 'ok' ? state : refused.length > 0 ? 'refusing' : retrying !== null && retrying.attempt >= 3 ? 'retrying' : stalled ? 'stalled' : 'ok';
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     return {
       status,
       refused,
       retrying,
-      lastFetchAt: c.lastFetchAt === null ? null : new Date(c.lastFetchAt).toISOString(),
-      lastCommitAt: lastCommitAt === null ? null : new Date(lastCommitAt).toISOString(),
+      lastFetchAt: iso(c.lastFetchAt),
+      lastCommitAt: iso(lastCommitAt),
       eventsPerSecond: rate.rate(),
       assignment: c.assignment,
+      ...(redisLane ? { redis: { lag: redisLag, retrying: redisLane.retrying(), refused: redisLane.blocked(), lastCommitAt: iso(redisLastCommitAt), assignment: redisLane.consumerHealth().assignment } } : {}),
     };
   }
 
@@ -171,21 +142,38 @@ export function createWorker(o: WorkerOptions): Worker {
       server = await startHealthServer(cfg.WORKER_METRICS_PORT, cfg.HOST, metrics.registry, health, log, cfg);
       await producer.connect();
       await sideTopics.prepare([cfg.TOPIC_DLQ, cfg.TOPIC_LATE]);
-      await consumer.start();
+      await record.start();
+      if (redisLane && redisSink) {
+        await redisLane.start();
+        lagSampler = startSinkLagSampler({
+          topic: cfg.TOPIC_EVENTS,
+          logs,
+          readNextOffsets: (topic, partitions) => redisSink.nextOffsets(topic, partitions),
+          onLag: (lag) => {
+            redisLag = lag;
+            if (lag === null) metrics.sinkLag.remove({ sink: 'redis' });
+            else metrics.sinkLag.set({ sink: 'redis' }, lag);
+          },
+          log: redisLog,
+          everyMs: o.sinkLagMs ?? 2_000,
+        });
+      }
       state = 'ok';
-      log.info({ groupId: cfg.WORKER_GROUP_ID, topic: cfg.TOPIC_EVENTS }, 'worker started');
+      log.info({ groupId: cfg.WORKER_GROUP_ID, topic: cfg.TOPIC_EVENTS, sinks: cfg.SINKS }, 'worker started');
     },
     stop() {
       stopping ??= (async () => {
         state = 'stopped';
-        clearInterval(recheck);
+        lagSampler?.stop();
         // Every step runs even when one before it fails (a consumer that cannot leave its group
         // must not keep the database pool open); the first failure is reported at the end.
         const steps: [string, () => Promise<void>][] = [
-          ['the Kafka consumer', () => consumer.stop()],
+          ['the Kafka consumer', () => record.stop()],
+          ...(redisLane ? [['the Redis lane\'s Kafka consumer', () => redisLane.stop()] as [string, () => Promise<void>]] : []),
           ['the dead-letter producer', () => producer.disconnect()],
           ['the Kafka admin client', () => logs.close()],
           ['the database pool', () => sink.close()],
+          ...(redisSink ? [['the Redis connection', () => redisSink.close()] as [string, () => Promise<void>]] : []),
           ['the health endpoint', () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))],
         ];
         let failure: Error | undefined;

@@ -54,6 +54,11 @@ export const pipelineStatusSchema = z.object({
     .nullable(),
   kafka: reachability,
   database: reachability,
+  /**
+   * The Redis sink, present only when SINKS includes redis: its lag (Kafka's partition ends minus
+   * the next offsets stored in Redis, summed; null when Redis or Kafka does not answer).
+   */
+  redisSink: z.object({ lag: z.number().nullable(), reachable: z.boolean(), error: z.string().nullable() }).optional(),
   simulator: simulatorStatusSchema,
   /** Whether control actions need ADMIN_TOKEN. */
   authRequired: z.boolean(),

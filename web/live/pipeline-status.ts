@@ -11,6 +11,7 @@ import { partitionStates, type PartitionStateRow } from '@/web/queries/pipeline/
 import type { SimulatorStatus } from '@/lib/contracts/simulator-control';
 import type { TopicOffsetsReader } from './topic-offsets';
 import type { PipelineStatus } from '@/lib/contracts/pipeline-status';
+import type { RedisSinkStatusReader } from './redis-sink-status';
 
 
 export interface PipelineDeps {
@@ -18,6 +19,8 @@ export interface PipelineDeps {
   simulatorStatus: () => SimulatorStatus;
   offsets: TopicOffsetsReader;
   lastNotice: () => CommitNotice | null;
+  /** The Redis sink's status, when SINKS includes redis. */
+  redisSink?: RedisSinkStatusReader;
 }
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 200);
@@ -47,6 +50,7 @@ export async function pipelineStatus(deps: PipelineDeps, nowMs = Date.now()): Pr
   const sum = (f: (r: PartitionStateRow) => number) => rows.reduce((a, r) => a + f(r), 0);
   const lastCommitAt = rows.reduce<string | null>((a, r) => (a === null || r.updatedAt > a ? r.updatedAt : a), null);
   const notice = deps.lastNotice();
+  const redisSink = deps.redisSink ? await deps.redisSink.read(offsets) : undefined;
   return {
     at: new Date(nowMs).toISOString(),
     topic: cfg.TOPIC_EVENTS,
@@ -63,5 +67,6 @@ export async function pipelineStatus(deps: PipelineDeps, nowMs = Date.now()): Pr
     database: { reachable: states.status === 'fulfilled', error: states.status === 'rejected' ? 'database is not reachable' : null },
     simulator: deps.simulatorStatus(),
     authRequired: cfg.ADMIN_TOKEN !== undefined,
+    ...(redisSink ? { redisSink } : {}),
   };
 }

@@ -25,6 +25,7 @@ import { createSimulationController } from './simulation-controller';
 import { createSocketServer } from './socket-server';
 import { userRoom } from '@/lib/contracts/socket-events';
 import { createTopicOffsetsReader } from './topic-offsets';
+import { createRedisSinkStatusReader } from './redis-sink-status';
 import { allowedHosts, type HostEntry } from '@/web/security/host-allow-list';
 import { userLiveSnapshot, usersLiveSnapshots } from './user-snapshot';
 
@@ -59,7 +60,8 @@ export function startLive(o: LiveOptions): Live {
 
   const sampler = createRateSampler(() => processedTotal(cfg.TOPIC_EVENTS));
   const overview = sharedLoader(() => overviewSnapshot(cfg.WINDOW_SIZE_MS, Date.now(), sampler.rate()), 400);
-  const loadPipeline = () => pipelineStatus({ cfg, simulatorStatus: () => simulation.status(), offsets, lastNotice: () => lastNotice });
+  const redisSink = cfg.SINKS.includes('redis') ? createRedisSinkStatusReader(cfg, log.child({ part: 'redis-sink' })) : undefined;
+  const loadPipeline = () => pipelineStatus({ cfg, simulatorStatus: () => simulation.status(), offsets, lastNotice: () => lastNotice, redisSink });
   const pipeline = sharedLoader(loadPipeline, 400);
   const user = (userId: string) => userLiveSnapshot(userId);
 
@@ -120,6 +122,7 @@ export function startLive(o: LiveOptions): Live {
         });
         await Promise.allSettled([listener.close(), relay?.close(), sessionEvents.close()]);
         await offsets.close();
+        await redisSink?.close();
         setRuntime(undefined);
       })();
       return closing;

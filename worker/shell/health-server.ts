@@ -20,6 +20,18 @@ export interface WorkerHealth {
   lastCommitAt: string | null;
   eventsPerSecond: number;
   assignment: Record<string, number[]>;
+  /**
+   * The Redis lane, when SINKS includes redis: its lag (the topic's ends minus its stored offsets;
+   * null until first read), a step that keeps failing (Redis down), refused partitions, its last
+   * commit and assignment. It never changes `status`: PostgreSQL, the record, does not wait for it.
+   */
+  redis?: {
+    lag: number | null;
+    retrying: WorkerHealth['retrying'];
+    refused: WorkerHealth['refused'];
+    lastCommitAt: string | null;
+    assignment: Record<string, number[]>;
+  };
 }
 
 export async function startHealthServer(port: number, host: string, registry: Registry, health: () => WorkerHealth, log: Logger, tokens: ReadTokens = {}): Promise<http.Server | undefined> {

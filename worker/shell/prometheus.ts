@@ -47,6 +47,12 @@ export function createWorkerMetrics() {
       labelNames: ['topic', 'partition'] as const,
       registers: [registry],
     }),
+    sinkLag: new Gauge({
+      name: 'clickstream_worker_sink_lag',
+      help: "Messages a further sink (SINKS, e.g. redis) is behind the topic's end: partition ends minus that sink's stored next offsets, summed over the topic (every worker reports the whole topic: take the max, not the sum)",
+      labelNames: ['sink'] as const,
+      registers: [registry],
+    }),
     lastCommit: new Gauge({
       name: 'clickstream_worker_last_commit_timestamp_seconds',
       help: 'Unix time of the last committed batch',

@@ -9,6 +9,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@/lib/log';
 
+/** How often a retry's wait looks whether the worker is stopping. */
+const WAKE_MS = 250;
+
 export class StoppedError extends Error {
   override readonly name = 'StoppedError';
 }
@@ -42,7 +45,11 @@ export async function retryUntilDone<T>(what: string, ctx: RetryContext, fn: () 
       const error = err instanceof Error ? err : new Error(String(err));
       (attempt >= 5 ? ctx.log.error : ctx.log.warn).call(ctx.log, { err: error.message, attempt, retryInMs: delay }, `${what} failed; retrying`);
       ctx.onRetrying?.(what, attempt, error);
-      await sleep(delay);
+      // Waits in short steps, so a worker stopping while a sink is down (Redis, for minutes) stops
+      // within its deadline instead of sleeping out a 10 s delay first.
+      const until = Date.now() + delay;
+      while (ctx.isRunning() && Date.now() < until) await sleep(Math.min(WAKE_MS, until - Date.now()));
+      if (!ctx.isRunning()) throw new StoppedError(`${what} abandoned: the worker is stopping`);
       await ctx.heartbeat().catch(() => {});
     }
   }
