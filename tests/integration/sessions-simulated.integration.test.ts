@@ -9,6 +9,8 @@
  * - every user's GET /api/users/{id}/daily equals, per UTC day, the event figures of the counted
  *   events of that day and the session figures of the sessions starting that day;
  * - every user's GET /api/users/{id}/sessions lists exactly the reference's sessions, newest first;
+ * - the users table of each day (GET /api/users, every page) shows every user's event and session
+ *   figures of that day as the reference computes them;
  * - everyone's totals per day (global_daily, read by the overview's query) and the users active per
  *   window (global_minute_users) grew by exactly the reference's totals, though sessions merged,
  *   grew and were replaced many times on the way.
@@ -19,7 +21,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as dailyGET } from '@/app/api/users/[userId]/daily/route';
 import { GET as sessionsGET } from '@/app/api/users/[userId]/sessions/route';
-import type { UserDaySummary, UserSessionsPage } from '@/lib/contracts/dashboard';
+import { GET as usersGET } from '@/app/api/users/route';
+import type { UserDaySummary, UserSessionsPage, UsersTable } from '@/lib/contracts/dashboard';
 import { config } from '@/lib/config';
 import { groupBy } from '@/lib/group-by';
 import { createPrisma } from '@/lib/db/prisma';
@@ -136,7 +139,8 @@ describe('sessions on 100,000 simulator events with disorder', () => {
     expect(open.state.filter((u) => u.startsWith(`${prefix}-`))).toEqual(open.rows.filter((u) => u.startsWith(`${prefix}-`)));
   });
 
-  it('GET /api/users/{id}/daily equals every definition computed from the raw events, for every user and day', async () => {
+  // One request per user: about 30 s on a quiet machine, longer when it is loaded.
+  it('GET /api/users/{id}/daily equals every definition computed from the raw events, for every user and day', { timeout: 300_000 }, async () => {
     for (const [userId, events] of eventsByUser) {
       const r = await dailyGET(get(`/api/users/${userId}/daily?from=${FROM}&to=${TO}`), { params: Promise.resolve({ userId }) });
       expect(r.status, userId).toBe(200);
@@ -151,7 +155,7 @@ describe('sessions on 100,000 simulator events with disorder', () => {
     }
   });
 
-  it('GET /api/users/{id}/sessions lists every user’s sessions as the reference cuts them, newest first', async () => {
+  it('GET /api/users/{id}/sessions lists every user’s sessions as the reference cuts them, newest first', { timeout: 300_000 }, async () => {
     let listed = 0;
     for (const [userId, sessions] of sessionsByUser) {
       const r = await sessionsGET(get(`/api/users/${userId}/sessions?from=${FROM}&to=${TO}&limit=500`), { params: Promise.resolve({ userId }) });
@@ -163,6 +167,33 @@ describe('sessions on 100,000 simulator events with disorder', () => {
       listed += page.sessions.length;
     }
     expect(listed).toBe(truth.sessions.size);
+  });
+
+  it('GET /api/users lists every user of each day with the day\'s event and session figures computed from the raw events', async () => {
+    for (const day of [FROM, TO]) {
+      const listed = new Map<string, UsersTable['rows'][number]>();
+      let cursor: string | null = null;
+      do {
+        const r = await usersGET(get(`/api/users?q=${prefix}-&day=${day}&sort=userId&order=asc&limit=200${cursor ? `&cursor=${cursor}` : ''}`));
+        expect(r.status).toBe(200);
+        const t = (await r.json()) as UsersTable;
+        for (const row of t.rows) listed.set(row.userId, row);
+        cursor = t.nextCursor;
+      } while (cursor);
+      const expected = new Map<string, unknown>();
+      for (const [userId, events] of eventsByUser) {
+        const today = events.filter((e) => dayOf(e.t) === day);
+        if (today.length === 0) continue;
+        const ev = expectedEventStats(today.map((e) => ({ eventType: e.type, sessionDuration: e.sessionDuration })));
+        const ss = expectedSessionStats((sessionsByUser.get(userId) ?? []).filter((x) => dayOf(x.startMs) === day));
+        expected.set(userId, {
+          userId, eventCount: ev.eventCount, timeSpentSeconds: ev.timeSpentSeconds, clicks: ev.clicks, pageViews: ev.pageViews, clicksPerPageView: ev.clicksPerPageView,
+          mostCommonEvents: ev.mostCommonEvents, sessions: ss.sessions, visitTimeSeconds: ss.visitTimeSeconds, bounceRate: ss.bounceRate, ctr: ss.ctr,
+        });
+      }
+      expect(listed.size, day).toBe(expected.size);
+      for (const [userId, row] of expected) expect(listed.get(userId), `${userId} ${day}`).toEqual(row);
+    }
   });
 
   it('everyone\'s totals per day and the users active per window grew by exactly the reference\'s', async () => {

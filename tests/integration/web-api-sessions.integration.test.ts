@@ -28,7 +28,7 @@ import { overviewSnapshot } from '@/web/live/overview-snapshot';
 import { startLive, type Live } from '@/web/live/start-live';
 import { userLiveSnapshot, usersLiveSnapshots } from '@/web/live/user-snapshot';
 import { dayTotals, emptyDay } from '@/web/queries/overview/day-totals';
-import { applyGlobalTotalsOf } from '@/tooling/db/global-totals';
+import { applyGlobalTotalsOf, fillUserDaySessionStats } from '@/tooling/db/derived-totals';
 import { deleteSeeded } from '@/tests/support/seed';
 import { dayOfMs, expectedEvents, expectedEventStats, expectedRow, expectedSessionStats, sessionFixture, type RawEvent, type TruthSession } from '@/tests/support/session-fixture';
 import http from 'node:http';
@@ -86,7 +86,8 @@ async function writeTables(): Promise<void> {
       final: true,
     })),
   });
-  // As the worker would have: everyone's totals per day include these users.
+  // As the worker would have: user_daily carries their session figures, everyone's totals per day include them.
+  await fillUserDaySessionStats(db, `${prefix}-%`);
   await applyGlobalTotalsOf(db, `${prefix}-%`, 1);
 }
 

@@ -25,7 +25,7 @@ import { createRateLimiter } from '@/web/live/rate-limit';
 import { logger } from '@/lib/log';
 import { createSimulator } from '@/simulator/runner';
 import { deleteSeeded, seedAggregates, seedUserId } from '@/tests/support/seed';
-import { applyGlobalTotalsOf } from '@/tooling/db/global-totals';
+import { applyGlobalTotalsOf } from '@/tooling/db/derived-totals';
 import { pipelineStatusSchema } from '@/lib/contracts/pipeline-status';
 import type { UserLiveSnapshot } from '@/lib/contracts/dashboard';
 
@@ -92,6 +92,13 @@ describe('GET /api/users', () => {
     return pages;
   };
   const ids = (t: Table) => t.rows.map((x) => x.userId);
+
+  it('counts a whole day\'s users (no filter) as many as user_daily holds for the day', async () => {
+    const t = await json<Table>(await usersGET(get('/api/users')));
+    const [stored] = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM user_daily WHERE day = ${today}::date`;
+    expect(stored?.n).toBeGreaterThanOrEqual(USERS);
+    expect(t.total).toBe(stored?.n);
+  });
 
   it('lists today by time spent with the documented shape', async () => {
     const r = await usersGET(get(`/api/users?q=${prefix}`));

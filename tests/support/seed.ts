@@ -7,7 +7,7 @@
  */
 import type { PrismaClient } from '@/lib/db/generated/client';
 import { EVENT_TYPES } from '@/lib/events/schemas';
-import { applyGlobalTotalsOf } from '@/tooling/db/global-totals';
+import { applyGlobalTotalsOf, fillUserDaySessionStats } from '@/tooling/db/derived-totals';
 
 export interface SeedOptions {
   prefix: string;
@@ -122,6 +122,7 @@ export async function seedAggregates(db: PrismaClient, o: SeedOptions): Promise<
     }
     for (let i = 0; i < userMinutes.length; i += 5000) await db.userMinute.createMany({ data: userMinutes.slice(i, i + 5000), skipDuplicates: true });
   }
+  await fillUserDaySessionStats(db, `${o.prefix}-%`);
   await applyGlobalTotalsOf(db, `${o.prefix}-%`, 1);
   if (global.size > 0 && o.global) {
     const keys = [...global.keys()];

@@ -6,7 +6,7 @@ const userDay = (userId: string, day: string, eventCount: number, timeSpentSecon
   ({ userId, day, eventCount, timeSpentSeconds, clicks, pageViews }) as UserDayAcc;
 
 const stats = (day: string, sign: number, sessions: number, visitMs: number, bounces: number): SignedSessionStats => ({
-  day, sign, sessions, visit_time_ms: visitMs, bounces, session_page_views: sessions, clicked_page_views: 0, converted_sessions: 0,
+  userId: 'a', day, sign, sessions, visit_time_ms: visitMs, bounces, session_page_views: sessions, clicked_page_views: 0, converted_sessions: 0,
   funnel_page_view: sessions, funnel_add_to_cart: 0, funnel_purchase: 0,
 });
 

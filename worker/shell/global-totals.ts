@@ -1,13 +1,16 @@
 /**
- * Everyone's totals per UTC day (global_daily), kept inside the batch's transaction so the overview
- * reads one row a day instead of summing 100,000 users' rows on every push (issue 13):
+ * Session figures per user-day (user_daily's session columns) and everyone's totals per UTC day
+ * (global_daily), kept inside the batch's transaction so the users table reads one row per user and
+ * the overview one row a day, instead of summing user_session and 100,000 users' rows (issue 13):
  *   - user_daily's sums come from the batch's aggregate, and its row count (users) from the rows
  *     the batch's user_daily upsert inserted rather than updated;
  *   - user_session's sums as sessionStats' accumulator (lib/metrics/sql.ts sessionStatsAccSql):
  *     the sessions a batch writes, minus what the rows it replaces or deletes held before
- *     (session-sink.ts returns both, signed).
- * Exactly once with the rows they sum: same transaction, same fencing. One upsert per batch, last in
- * the transaction and in day order, so concurrent batches lock these shared rows in one order.
+ *     (session-sink.ts returns both, signed, per user and day), added to the user-day's row and to
+ *     the day's.
+ * Exactly once with the rows they sum: same transaction, same fencing. A user's rows belong to one
+ * partition; global_daily is shared: one upsert per batch, last in the transaction and in day order,
+ * so concurrent batches lock its rows in one order.
  */
 import { Prisma } from '@/lib/db/generated/client';
 import type { Db } from '@/lib/db/prisma';
@@ -24,8 +27,9 @@ export type GlobalDailyColumn = (typeof GLOBAL_DAILY_COLUMNS)[number];
 /** What a batch adds to each day's totals (negative where sessions shrank or merged away). */
 export type DayTotals = Map<string, Record<GlobalDailyColumn, number>>;
 
-/** A batch's session rows per day, signed: +1 as written now, −1 as they stood before (session-sink.ts). */
+/** A batch's session rows per user and day, signed: +1 as written now, −1 as they stood before (session-sink.ts). */
 export interface SignedSessionStats extends SessionStatsAccColumns {
+  userId: string;
   day: string;
   sign: number;
 }
@@ -70,4 +74,39 @@ export async function addDayTotals(tx: Pick<Db, '$executeRaw'>, totals: DayTotal
     SELECT * FROM unnest(${textArray(days)}::date[], ${Prisma.join(columns)}) AS x(day, ${columnsSql})
     ORDER BY day
     ON CONFLICT (day) DO UPDATE SET ${setSql}`;
+}
+
+/** The net change of each user-day's session figures (changes that cancel out are left out). */
+function userDayChanges(sessions: readonly SignedSessionStats[]): { userId: string; day: string; values: number[] }[] {
+  const net = new Map<string, { userId: string; day: string; values: number[] }>();
+  for (const s of sessions) {
+    const key = `${s.userId}\n${s.day}`;
+    let row = net.get(key);
+    if (!row) {
+      row = { userId: s.userId, day: s.day, values: SESSION_STATS_ACC_COLUMNS.map(() => 0) };
+      net.set(key, row);
+    }
+    SESSION_STATS_ACC_COLUMNS.forEach((c, i) => ((row.values[i] as number) += s.sign * (s[c] ?? 0)));
+  }
+  return [...net.values()]
+    .filter((r) => r.values.some((v) => v !== 0))
+    .sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+}
+
+const userDaySetSql = Prisma.raw(SESSION_STATS_ACC_COLUMNS.map((c) => `${c} = d.${c} + x.${c}`).join(', '));
+const sessionColumnsSql = Prisma.raw(SESSION_STATS_ACC_COLUMNS.join(', '));
+
+/**
+ * Adds a batch's session changes to the user-days' rows, which exist: a session's day is that of
+ * its first event, counted by this batch or an earlier one. Runs inside the batch's transaction.
+ */
+export async function addUserDaySessionStats(tx: Pick<Db, '$executeRaw'>, sessions: readonly SignedSessionStats[]): Promise<void> {
+  const rows = userDayChanges(sessions);
+  if (rows.length === 0) return;
+  const columns = SESSION_STATS_ACC_COLUMNS.map((_, i) => Prisma.sql`${valueArray(rows.map((r) => r.values[i] as number))}::bigint[]`);
+  await tx.$executeRaw`
+    UPDATE user_daily d SET ${userDaySetSql}
+    FROM unnest(${textArray(rows.map((r) => r.userId))}::text[], ${textArray(rows.map((r) => r.day))}::date[], ${Prisma.join(columns)})
+         AS x(user_id, day, ${sessionColumnsSql})
+    WHERE d.user_id = x.user_id AND d.day = x.day`;
 }

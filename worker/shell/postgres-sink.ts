@@ -6,7 +6,8 @@
  *      with the combiners' merges in SQL (lib/metrics/sql.ts);
  *   3. the chunk's sessions (session-sink.ts): user_session rows and the open sessions in
  *      session_state;
- *   4. everyone's totals per day (global-totals.ts), from what steps 2 and 3 changed;
+ *   4. the user-days' session figures and everyone's totals per day (global-totals.ts), from what
+ *      steps 2 and 3 changed;
  *   5. NOTIFY the commit, which PostgreSQL delivers only if the transaction commits.
  * Rows are inserted in key order, and the tables in the same order, so concurrent batches lock
  * shared rows (global_minute_users, global_minute, global_daily) in one order and cannot deadlock
@@ -17,7 +18,7 @@ import { globalMinuteMergeSql, userDailyEventMergeSql, userDailyMergeSql, userMi
 import { boundNotice, COMMIT_CHANNEL, type CommitNotice } from '@/lib/contracts/commit-notice';
 import type { Db } from '@/lib/db/prisma';
 import { MS, textArray, valueArray } from './sql-rows';
-import { addDayTotals, dayTotalsOf } from './global-totals';
+import { addDayTotals, addUserDaySessionStats, dayTotalsOf } from './global-totals';
 import { loadOpenSessions, writeSessions } from './session-sink';
 import type { AggregateSink, BatchCommit, CommitOutcome, StoredPartition } from './sink';
 
@@ -66,6 +67,7 @@ export class PostgresSink implements AggregateSink {
           await advancePosition(tx, b);
           const newUsersPerDay = await upsertAggregate(tx, b.aggregate);
           const sessionStats = await writeSessions(tx, b.topic, b.partition, b.sessions);
+          await addUserDaySessionStats(tx, sessionStats);
           await addDayTotals(tx, dayTotalsOf(b.aggregate.userDays.values(), newUsersPerDay, sessionStats));
           if (b.notice) await notify(tx, b.notice);
         },

@@ -6,7 +6,7 @@
  *     statement (data-modifying CTEs over unnest(...) arrays; the three key sets are disjoint);
  *   - session_state: the open sessions of every user the call touched, upserted, and the users left
  *     with none deleted: one statement.
- * The first statement also returns what it changed in each day's session stats, for global_daily.
+ * The first statement also returns what it changed in each user-day's session stats.
  * Each stored user's open sessions carry the settings they were built with, so a worker started
  * with another session gap, allowed lateness or window size says which one changed instead of
  * going on with sessions that mean something else (restoreSessions).
@@ -94,8 +94,9 @@ const keyOf = (k: SessionKey) => `${k.userId}\n${k.startMs}`;
 
 /**
  * Writes a commit's sessions (nothing when it has none); runs inside the commit's transaction.
- * Returns the sessions' stats per day as written (+1) and as the rows it replaced or deleted stood
- * before (−1), for global_daily (global-totals.ts). Closing a session changes no figure.
+ * Returns the sessions' stats per user and day as written (+1) and as the rows it replaced or
+ * deleted stood before (−1), for user_daily's and global_daily's session figures (global-totals.ts).
+ * Closing a session changes no figure.
  */
 export async function writeSessions(tx: Sql, topic: string, partition: number, w: SessionWrite | null | undefined): Promise<SignedSessionStats[]> {
   if (w === null || w === undefined) return [];
@@ -137,9 +138,9 @@ export async function writeSessions(tx: Sql, topic: string, partition: number, w
         partition = EXCLUDED.partition, first_offset = EXCLUDED.first_offset, last_offset = EXCLUDED.last_offset, final = EXCLUDED.final
       RETURNING *
       )
-      SELECT to_char(day, 'YYYY-MM-DD') AS day, 1 AS sign, ${sessionStatsAccSql('written')} FROM written GROUP BY day
+      SELECT user_id AS "userId", to_char(day, 'YYYY-MM-DD') AS day, 1 AS sign, ${sessionStatsAccSql('written')} FROM written GROUP BY user_id, day
       UNION ALL
-      SELECT to_char(day, 'YYYY-MM-DD') AS day, -1 AS sign, ${sessionStatsAccSql('before')} FROM before GROUP BY day`;
+      SELECT user_id AS "userId", to_char(day, 'YYYY-MM-DD') AS day, -1 AS sign, ${sessionStatsAccSql('before')} FROM before GROUP BY user_id, day`;
   }
 
   const users = [...w.users].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));

@@ -9,14 +9,14 @@
  * over grouped by user (an index-only scan), and only each user's few types are sorted; a range
  * sums counts per user and type first. Only the page's rows are then joined with user_daily. Cost grows with the users (and
  * days) in the period, not with the page number. Users are listed from user_daily_event, which the
- * worker writes in the same transaction as user_daily, so every user of the period is in both. The
- * page's session sums come from user_session by primary key (user_id, start_at).
+ * worker writes in the same transaction as user_daily, so every user of the period is in both, with
+ * the session figures user_daily carries.
  */
 import { Prisma, prisma } from '@/web/queries/db';
 import { keyset, keysetPage, type KeysetPage } from './users-keyset';
-import { prefixFilter, toUserRow, type ListUsersInput, type RawUserRow, type UserRow } from './users-rows';
+import { prefixFilter, toUserRow, userDailyColumns, type ListUsersInput, type RawUserRow, type UserRow } from './users-rows';
 import type { DayRange } from '@/lib/days';
-import { mostCommonEventsSql, sessionStatsAccSql } from '@/lib/metrics/sql';
+import { mostCommonEventsSql } from '@/lib/metrics/sql';
 
 /** Each user's (user_id, most_common_events, most_common_event) over the period, from the counts per user and type. */
 function mostCommonPerUser(range: DayRange, q: string): Prisma.Sql {
@@ -45,19 +45,13 @@ export async function listUsersByCommonEvent(
       ORDER BY sort_key ${ks.dir}, user_id ${ks.dir}
       LIMIT ${input.limit + 1}
     )
-    SELECT page.user_id, page.sort_key, page.most_common_events, d.events, d.time_spent, d.clicks, d.page_views, s.*
+    SELECT page.user_id, page.sort_key, page.most_common_events, d.*
     FROM page
     CROSS JOIN LATERAL (
-      SELECT COALESCE(SUM(event_count), 0)::float8 AS events, COALESCE(SUM(time_spent_seconds), 0)::float8 AS time_spent,
-             COALESCE(SUM(clicks), 0)::float8 AS clicks, COALESCE(SUM(page_views), 0)::float8 AS page_views
+      SELECT ${userDailyColumns(true)}
       FROM user_daily
       WHERE user_daily.user_id = page.user_id AND day BETWEEN ${input.range.from}::date AND ${input.range.to}::date
     ) d
-    CROSS JOIN LATERAL (
-      SELECT ${sessionStatsAccSql('us')}
-      FROM user_session us
-      WHERE us.user_id = page.user_id AND us.day BETWEEN ${input.range.from}::date AND ${input.range.to}::date
-    ) s
     ORDER BY page.sort_key ${ks.dir}, page.user_id ${ks.dir}`;
   const page = keysetPage(input, ks.backwards, rows);
   return {

@@ -1,17 +1,15 @@
 /**
  * One page of the users table for a single day, sorted by a column user_daily has an index for
- * (time on site, events, userId): the page is read in index order straight from user_daily, and
- * only its rows' sessions are summed (user_session by (day, user_id)), so a page costs what its
- * rows cost, not what the day's users cost. Same rows, order and cursors as the general query
+ * (time on site, events, userId): the page is read in index order straight from user_daily, session
+ * figures included, so a page costs what its rows cost, not what the day's users cost. Same rows, order and cursors as the general query
  * (list-users.ts): the key is compared on the stored column (no cast), ties go by userId, which
  * the indexes hold too (day, key DESC, user_id DESC), so a cursor inside a large tie is found by
  * the index rather than by reading the tie.
  */
 import { Prisma, prisma } from '@/web/queries/db';
-import { sessionStatsAccSql } from '@/lib/metrics/sql';
 import type { UserSort } from './users-cursor';
 import { keyset, keysetPage } from './users-keyset';
-import { prefixFilter, sessionColumns, toUserRow, type ListUsersInput, type RawUserRow, type UserRow } from './users-rows';
+import { prefixFilter, toUserRow, userDailyColumns, type ListUsersInput, type RawUserRow, type UserRow } from './users-rows';
 
 /** The sorts a single day reads by index, and the user_daily column each sorts on. */
 const INDEXED_COLUMNS = { timeSpent: 'time_spent_seconds', events: 'event_count', userId: 'user_id' } as const satisfies Partial<Record<UserSort, string>>;
@@ -36,17 +34,11 @@ export function dayIndexPageSql(input: ListUsersInput & { sort: IndexedSort }): 
   const key = column === 'user_id' ? Prisma.sql`user_id` : Prisma.sql`${Prisma.raw(column)}::float8`;
   const day = input.range.from;
   return Prisma.sql`
-    WITH page AS (
-      SELECT user_id, event_count::float8 AS events, time_spent_seconds::float8 AS time_spent,
-             clicks::float8 AS clicks, page_views::float8 AS page_views, ${key} AS sort_key
-      FROM user_daily
-      WHERE day = ${day}::date ${prefixFilter('user_id', input.q)} ${after}
-      ORDER BY ${Prisma.raw(column)} ${ks.dir}, user_id ${ks.dir}
-      LIMIT ${input.limit + 1})
-    SELECT page.*, ${sessionColumns('se')}
-    FROM page
-    LEFT JOIN LATERAL (SELECT ${sessionStatsAccSql('us')} FROM user_session us WHERE us.day = ${day}::date AND us.user_id = page.user_id) se ON true
-    ORDER BY page.sort_key ${ks.dir}, page.user_id ${ks.dir}`;
+    SELECT user_id, ${userDailyColumns(false)}, ${key} AS sort_key
+    FROM user_daily
+    WHERE day = ${day}::date ${prefixFilter('user_id', input.q)} ${after}
+    ORDER BY ${Prisma.raw(column)} ${ks.dir}, user_id ${ks.dir}
+    LIMIT ${input.limit + 1}`;
 }
 
 export async function listUsersByDayIndex(input: ListUsersInput & { sort: IndexedSort }) {

@@ -3,9 +3,9 @@
  * userId prefix and paginated with keyset cursors both ways (no OFFSET, so page 500 costs what
  * page 1 does).
  *
- * The event totals come from user_daily (a single day reads its rows directly; a range sums them);
- * the session totals from user_session (sessionsPerUser), joined per user: a user with events but
- * no session starting in the period has 0 sessions and no bounce rate or CTR. The sort key and
+ * Every figure comes from user_daily (a single day reads its rows directly; a range sums them),
+ * session figures included (the worker keeps them with user_session): a user with events but no
+ * session starting in the period has 0 sessions and no bounce rate or CTR. The sort key and
  * direction come from fixed SQL fragments chosen by the validated `sort`; values are always
  * parameters. Sorting by the most common event is its own query (list-users-by-common-event), and
  * so is a single day sorted by an indexed column (list-users-by-day-index).
@@ -16,7 +16,7 @@ import { listUsersByCommonEvent } from './list-users-by-common-event';
 import { listUsersByDayIndex, readsByDayIndex } from './list-users-by-day-index';
 import type { UserSort } from './users-cursor';
 import { keyset, keysetPage } from './users-keyset';
-import { prefixFilter, sessionColumns, sessionsPerUser, toUserRow, type ListUsersInput, type RawUserRow, type UserRow } from './users-rows';
+import { prefixFilter, toUserRow, userDailyColumns, type ListUsersInput, type RawUserRow, type UserRow } from './users-rows';
 import type { DayRange } from '@/lib/days';
 
 export type { ListUsersInput, UserRow } from './users-rows';
@@ -46,25 +46,17 @@ const SORT_KEYS: Record<Exclude<UserSort, 'mostCommonEvent'>, Prisma.Sql> = {
   bounceRate: orMinusOne(bounceRateSql(Prisma.sql`bounces`, Prisma.sql`sessions`)),
 };
 
-function eventsPerUser(range: DayRange, q: string): Prisma.Sql {
+/** Each user's row of the period: a single day's user_daily row, or a range's rows summed per user. */
+function source(range: DayRange, q: string): Prisma.Sql {
   if (range.from === range.to) {
     return Prisma.sql`
-      SELECT user_id, event_count::float8 AS events, time_spent_seconds::float8 AS time_spent,
-             clicks::float8 AS clicks, page_views::float8 AS page_views
+      SELECT user_id, ${userDailyColumns(false)}
       FROM user_daily WHERE day = ${range.from}::date ${prefixFilter('user_id', q)}`;
   }
   return Prisma.sql`
-    SELECT user_id, SUM(event_count)::float8 AS events, SUM(time_spent_seconds)::float8 AS time_spent,
-           SUM(clicks)::float8 AS clicks, SUM(page_views)::float8 AS page_views
+    SELECT user_id, ${userDailyColumns(true)}
     FROM user_daily WHERE day BETWEEN ${range.from}::date AND ${range.to}::date ${prefixFilter('user_id', q)}
     GROUP BY user_id`;
-}
-
-function source(range: DayRange, q: string): Prisma.Sql {
-  return Prisma.sql`
-    SELECT ev.*, ${sessionColumns('se')}
-    FROM (${eventsPerUser(range, q)}) ev
-    LEFT JOIN (${sessionsPerUser(range, q)}) se ON se.user_id = ev.user_id`;
 }
 
 async function listUsersByColumn(input: ListUsersInput & { sort: Exclude<UserSort, 'mostCommonEvent'> }) {

@@ -4,7 +4,7 @@ import type { DayRange } from '@/lib/days';
 import { bounceRateOf } from '@/lib/metrics/bounce-rate';
 import { clicksPerPageView } from '@/lib/metrics/clicks-per-page-view';
 import { clickThroughRateOf } from '@/lib/metrics/click-through-rate';
-import { SESSION_STATS_ACC_COLUMNS, sessionStatsAccOf, sessionStatsAccSql, type SessionStatsAccColumns } from '@/lib/metrics/sql';
+import { SESSION_STATS_ACC_COLUMNS, sessionStatsAccOf, type SessionStatsAccColumns } from '@/lib/metrics/sql';
 import { visitTime } from '@/lib/metrics/visit-time';
 import { Prisma, prefixPattern } from '@/web/queries/db';
 import type { SortOrder, UserSort, UsersCursor } from './users-cursor';
@@ -37,21 +37,20 @@ export function prefixFilter(column: string, q: string): Prisma.Sql {
 }
 
 /**
- * Each user's sessions' sums over the range (sessionStatsAccSql), one row per user with sessions:
- * (user_id, the accumulator's columns). By the (day, user_id) index.
+ * The users table's columns from user_daily (events, time on site, clicks, page views and the
+ * session figures it carries: sessionStats' accumulator of the sessions starting on the day), as
+ * float8: a single day's row as it is (`summed` false), or a range's rows summed per user.
  */
-export function sessionsPerUser(range: DayRange, q: string): Prisma.Sql {
-  const days = range.from === range.to ? Prisma.sql`us.day = ${range.from}::date` : Prisma.sql`us.day BETWEEN ${range.from}::date AND ${range.to}::date`;
-  return Prisma.sql`
-    SELECT us.user_id, ${sessionStatsAccSql('us')}
-    FROM user_session us
-    WHERE ${days} ${prefixFilter('us.user_id', q)}
-    GROUP BY us.user_id`;
-}
-
-/** The accumulator's columns of `alias` (a LEFT JOIN of sessionsPerUser), 0 for a user without sessions. */
-export function sessionColumns(alias: string): Prisma.Sql {
-  return Prisma.raw(SESSION_STATS_ACC_COLUMNS.map((c) => `COALESCE(${alias}.${c}, 0)::float8 AS ${c}`).join(', '));
+export function userDailyColumns(summed: boolean): Prisma.Sql {
+  const value = (c: string) => (summed ? `SUM(${c})::float8` : `${c}::float8`);
+  const columns: [string, string][] = [
+    ['event_count', 'events'],
+    ['time_spent_seconds', 'time_spent'],
+    ['clicks', 'clicks'],
+    ['page_views', 'page_views'],
+    ...SESSION_STATS_ACC_COLUMNS.map((c): [string, string] => [c, c]),
+  ];
+  return Prisma.raw(columns.map(([c, as]) => `${value(c)} AS ${as}`).join(', '));
 }
 
 export function toUserRow(r: RawUserRow): UserRow {

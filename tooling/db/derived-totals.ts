@@ -1,10 +1,12 @@
 /**
- * global_daily and global_minute_users, as the sums of the per-user rows they summarise, computed
- * here in SQL from the per-user tables, sharing no code with the worker's global-totals.ts:
- * - applyGlobalTotalsOf keeps them equal to those rows when a test or a benchmark writes or deletes
- *   per-user rows itself instead of through the worker: the totals of the users matching a LIKE
- *   pattern are added (after writing them) or taken away (before deleting them);
- * - globalTotalsDrift lists where they differ from all the per-user rows (a test's database holds
+ * The figures the worker derives from per-user rows and keeps beside them (user_daily's session
+ * columns, global_daily, global_minute_users), computed here in SQL from the per-user tables and
+ * sharing no code with the worker's global-totals.ts:
+ * - fillUserDaySessionStats and applyGlobalTotalsOf keep them equal to those rows when a test or a
+ *   benchmark writes or deletes per-user rows itself instead of through the worker: for the users
+ *   matching a LIKE pattern, user_daily's session columns are set from user_session, and the
+ *   global totals added (after writing the rows) or taken away (before deleting them);
+ * - derivedTotalsDrift lists where they differ from all the per-user rows (a test's database holds
  *   nothing else), so a test that checks the per-user rows against its ground truth checks these too.
  */
 import { Prisma, type PrismaClient } from '@/lib/db/generated/client';
@@ -16,6 +18,25 @@ const COLUMNS = [
   'clicked_page_views', 'converted_sessions', 'funnel_page_view', 'funnel_add_to_cart', 'funnel_purchase',
 ] as const;
 const columns = Prisma.raw(COLUMNS.join(', '));
+const SESSION_COLUMNS = COLUMNS.slice(5);
+const sessionColumns = Prisma.raw(SESSION_COLUMNS.join(', '));
+
+/** A group of user_session rows' session figures, in the order of SESSION_COLUMNS. */
+const SESSION_SUMS = Prisma.sql`
+  count(*), sum(round(EXTRACT(EPOCH FROM end_at - start_at) * 1000)), count(*) FILTER (WHERE event_count = 1),
+  sum(page_views), sum(clicked_page_views), count(*) FILTER (WHERE converted), count(*) FILTER (WHERE funnel_step >= 1),
+  count(*) FILTER (WHERE funnel_step >= 2), count(*) FILTER (WHERE funnel_step >= 3)`;
+
+/** Sets the session columns of the matching users' user_daily rows from their user_session rows (0 without sessions). */
+export async function fillUserDaySessionStats(db: Db, userPattern: string): Promise<void> {
+  const zero = Prisma.raw(SESSION_COLUMNS.map((c) => `${c} = 0`).join(', '));
+  const set = Prisma.raw(SESSION_COLUMNS.map((c) => `${c} = s.${c}`).join(', '));
+  await db.$executeRaw`UPDATE user_daily SET ${zero} WHERE user_id LIKE ${userPattern}`;
+  await db.$executeRaw`
+    UPDATE user_daily d SET ${set}
+    FROM (SELECT user_id, day, ${SESSION_SUMS} FROM user_session WHERE user_id LIKE ${userPattern} GROUP BY user_id, day) AS s(user_id, day, ${sessionColumns})
+    WHERE d.user_id = s.user_id AND d.day = s.day`;
+}
 
 /** Per day, the sums of the per-user rows of the users matching the pattern, in global_daily's columns. */
 function perUserSumsSql(userPattern: string, sign: number): Prisma.Sql {
@@ -28,9 +49,7 @@ function perUserSumsSql(userPattern: string, sign: number): Prisma.Sql {
              0 AS converted_sessions, 0 AS funnel_page_view, 0 AS funnel_add_to_cart, 0 AS funnel_purchase
       FROM user_daily WHERE user_id LIKE ${userPattern} GROUP BY day
       UNION ALL
-      SELECT day, 0, 0, 0, 0, 0, count(*), sum(round(EXTRACT(EPOCH FROM end_at - start_at) * 1000)), count(*) FILTER (WHERE event_count = 1),
-             sum(page_views), sum(clicked_page_views), count(*) FILTER (WHERE converted), count(*) FILTER (WHERE funnel_step >= 1),
-             count(*) FILTER (WHERE funnel_step >= 2), count(*) FILTER (WHERE funnel_step >= 3)
+      SELECT day, 0, 0, 0, 0, 0, ${SESSION_SUMS}
       FROM user_session WHERE user_id LIKE ${userPattern} GROUP BY day
     ) AS x
     GROUP BY day`;
@@ -48,8 +67,8 @@ export async function applyGlobalTotalsOf(db: Db, userPattern: string, sign: 1 |
     ON CONFLICT (window_start) DO UPDATE SET users = g.users + EXCLUDED.users`;
 }
 
-/** Where global_daily and global_minute_users differ from the sums of every per-user row (at most `max`, as text). */
-export async function globalTotalsDrift(db: Db, max = 5): Promise<string[]> {
+/** Where user_daily's session columns, global_daily and global_minute_users differ from the per-user rows (at most `max` each, as text). */
+export async function derivedTotalsDrift(db: Db, max = 5): Promise<string[]> {
   const differs = Prisma.raw(COLUMNS.map((c) => `COALESCE(e.${c}, 0) <> COALESCE(g.${c}, 0)`).join(' OR '));
   const days = await db.$queryRaw<{ day: string; expected: unknown; stored: unknown }[]>`
     WITH e AS (${perUserSumsSql('%', 1)})
@@ -63,7 +82,21 @@ export async function globalTotalsDrift(db: Db, max = 5): Promise<string[]> {
     FROM e FULL JOIN global_minute_users g ON g.window_start = e.window_start
     WHERE COALESCE(e.users, 0) <> COALESCE(g.users, 0)
     ORDER BY 1 LIMIT ${max}`;
+  const differsPerUser = Prisma.raw(SESSION_COLUMNS.map((c) => `d.${c} <> COALESCE(s.${c}, 0)`).join(' OR '));
+  const userDays = await db.$queryRaw<{ user_id: string; day: string }[]>`
+    SELECT d.user_id, to_char(d.day, 'YYYY-MM-DD') AS day
+    FROM user_daily d
+    LEFT JOIN (SELECT user_id, day, ${SESSION_SUMS} FROM user_session GROUP BY user_id, day) AS s(user_id, day, ${sessionColumns})
+      ON s.user_id = d.user_id AND s.day = d.day
+    WHERE ${differsPerUser}
+    ORDER BY 1, 2 LIMIT ${max}`;
+  const orphans = await db.$queryRaw<{ user_id: string; day: string }[]>`
+    SELECT DISTINCT s.user_id, to_char(s.day, 'YYYY-MM-DD') AS day FROM user_session s
+    WHERE NOT EXISTS (SELECT 1 FROM user_daily d WHERE d.user_id = s.user_id AND d.day = s.day)
+    ORDER BY 1, 2 LIMIT ${max}`;
   return [
+    ...userDays.map((r) => `user_daily ${r.user_id} ${r.day}: session columns differ from its user_session rows`),
+    ...orphans.map((r) => `user_session ${r.user_id} ${r.day}: sessions on a day without a user_daily row`),
     ...days.map((d) => `global_daily ${d.day}: sums of the per-user rows ${String(d.expected)}, stored ${String(d.stored)}`),
     ...windows.map((w) => `global_minute_users ${w.window_start.toISOString()}: ${w.expected ?? 0} user_minute rows, stored ${w.stored ?? 0}`),
   ];
