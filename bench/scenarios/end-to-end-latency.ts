@@ -1,22 +1,32 @@
 /**
  * Scenario 4, end-to-end latency: event produced → aggregate committed by a worker → update
- * received by a Socket.IO client, at 2,000 and 10,000 events/s.
+ * received by Socket.IO clients, at 2,000 and 10,000 events/s, while pages watch: 500 sockets on
+ * the overview and 100 on user pages (20 and 10 with --quick), each also in the `pipeline` room as
+ * every page's header is.
  *
  * The web server (web/server.ts) and one worker process follow a topic of this run. This process
  * produces the simulator's events (500 users, wall-clock timestamps) at the target rate, one send
- * in flight at a time, and takes each event's start time just before its send. Two latencies:
+ * in flight at a time, and takes each event's start time just before its send. Latencies:
  * - committed: when PostgreSQL NOTIFYs a commit on `clickstream_commits`, this process reads each
- *   partition's committed next_offset; every produced event below it is committed (all events);
- * - Socket.IO: clients subscribe to the rooms of the most active users (`user:<id>`); a
- *   `user:update` whose today.eventCount went up by n delivers that user's next n events (a user's
- *   events share a partition, so they commit in order).
+ *   partition's committed next_offset; every produced event below it is committed (all events),
+ *   and gets the next ranks in commit order;
+ * - user pages: one socket per user room (`user:<id>`) of the most active users; a `user:update`
+ *   whose today.eventCount went up by n delivers that user's next n events (a user's events share
+ *   a partition, so they commit in order);
+ * - overview: an `overview:update` whose today.events is the day's count before the phase plus n
+ *   delivers the first n events in commit order; each update's time is when the last of the
+ *   overview sockets received it (the slowest of the 500 browsers), so every event is one sample.
+ * The bench process is itself the 600 browsers: its event-loop delay is reported, since a busy
+ * client loop delays what it measures.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Partitioners, type Message, type PartitionerArgs } from 'kafkajs';
 import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { commitNoticeSchema, COMMIT_CHANNEL } from '@/lib/contracts/commit-notice';
 import type { ClientToServerEvents, ServerToClientEvents, SubscribeAck } from '@/lib/contracts/socket-events';
+import type { OverviewSnapshot } from '@/lib/contracts/dashboard';
 import { spawnTs, stopChild, tail } from '@/tooling/process/children';
 import { simulatedClock } from '@/simulator/clock';
 import { createEventSequence } from '@/simulator/sequence';
@@ -39,8 +49,11 @@ async function subscribe(socket: Client, room: string): Promise<SubscribeAck> {
 }
 
 const USERS = 500;
-const ROOMS_PER_SOCKET = 8;
-const TRACKED_USERS = 24;
+/** Sockets watching pages, as the issue asks (500 on the overview, 100 on user pages); fewer with --quick. */
+const OVERVIEW_SOCKETS = { full: 500, quick: 20 };
+const USER_SOCKETS = { full: 100, quick: 10 };
+/** Sockets connected and subscribed at once. */
+const CONNECT_PARALLEL = 25;
 
 interface Phase {
   rate: number;
@@ -49,6 +62,11 @@ interface Phase {
   committed: LatencySummary;
   socket: LatencySummary;
   commitToPush: LatencySummary;
+  overview: LatencySummary;
+  commitToOverview: LatencySummary;
+  overviewUpdates: number;
+  overviewSpreadP99: number | null;
+  clientLoopDelayP99: number | null;
   machineBusyPercent: number | null;
   incomplete: string | null;
 }
@@ -65,36 +83,102 @@ interface Sent {
   committedAt?: number;
 }
 
-async function connectClients(web: WebServer, users: string[]): Promise<{ clients: Client[]; baseline: Map<string, number>; onUpdate: (fn: (userId: string, count: number, at: number) => void) => void }> {
+/** One `overview:update` broadcast (keyed by its snapshot time), as the overview sockets received it. */
+interface OverviewArrival {
+  events: number;
+  first: number;
+  last: number;
+  sockets: number;
+}
+
+async function connectSocket(web: WebServer, rooms: string[], setup: (socket: Client) => void): Promise<Client> {
+  const socket: Client = io(web.url, { transports: ['websocket'], reconnection: false, timeout: 10_000 });
+  setup(socket);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', (err) => reject(new Error(`Socket.IO: ${err.message}`)));
+  });
+  for (const room of rooms) {
+    const ack = await subscribe(socket, room);
+    if (!ack.ok) throw new Error(`subscribe ${room}: ${ack.error}`);
+  }
+  return socket;
+}
+
+async function connectMany(n: number, connect: (i: number) => Promise<Client>): Promise<Client[]> {
   const clients: Client[] = [];
-  const baseline = new Map<string, number>();
-  let listener: ((userId: string, count: number, at: number) => void) | undefined;
-  for (let i = 0; i < users.length; i += ROOMS_PER_SOCKET) {
-    const socket: Client = io(web.url, { transports: ['websocket'], reconnection: false, timeout: 10_000 });
-    clients.push(socket);
-    socket.on('user:update', (s) => {
-      const at = performance.now();
-      const count = s.today?.eventCount ?? 0;
-      if (!baseline.has(s.userId)) baseline.set(s.userId, count);
-      else listener?.(s.userId, count, at);
-    });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', (err) => reject(new Error(`Socket.IO: ${err.message}`)));
-    });
-    for (const u of users.slice(i, i + ROOMS_PER_SOCKET)) {
-      const ack = await subscribe(socket, `user:${u}`);
-      if (!ack.ok) throw new Error(`subscribe user:${u}: ${ack.error}`);
+  for (let i = 0; i < n; i += CONNECT_PARALLEL) {
+    const batch = await Promise.allSettled(Array.from({ length: Math.min(CONNECT_PARALLEL, n - i) }, (_, j) => connect(i + j)));
+    for (const r of batch) if (r.status === 'fulfilled') clients.push(r.value);
+    const failed = batch.find((r) => r.status === 'rejected');
+    if (failed) {
+      for (const c of clients) c.disconnect();
+      throw failed.reason;
     }
   }
+  return clients;
+}
+
+/** The overview pages: sockets in `overview` and `pipeline`, recording when each broadcast reached each of them. */
+async function connectOverview(web: WebServer, n: number): Promise<{ clients: Client[]; arrivals: Map<string, OverviewArrival>; latest: () => OverviewSnapshot | undefined }> {
+  const arrivals = new Map<string, OverviewArrival>();
+  let latest: OverviewSnapshot | undefined;
+  const clients = await connectMany(n, () =>
+    connectSocket(web, ['overview', 'pipeline'], (socket) =>
+      socket.on('overview:update', (s) => {
+        const at = performance.now();
+        latest = s;
+        const a = arrivals.get(s.at);
+        if (a) {
+          a.last = at;
+          a.sockets += 1;
+        } else arrivals.set(s.at, { events: s.kpis.today.events, first: at, last: at, sockets: 1 });
+      }),
+    ),
+  );
+  return { clients, arrivals, latest: () => latest };
+}
+
+/** The user pages: one socket per user, in `user:<id>` and `pipeline`. */
+async function connectUsers(web: WebServer, users: string[]): Promise<{ clients: Client[]; baseline: Map<string, number>; onUpdate: (fn: (userId: string, count: number, at: number) => void) => void }> {
+  const baseline = new Map<string, number>();
+  let listener: ((userId: string, count: number, at: number) => void) | undefined;
+  const clients = await connectMany(users.length, (i) =>
+    connectSocket(web, [`user:${users[i] ?? ''}`, 'pipeline'], (socket) =>
+      socket.on('user:update', (s) => {
+        const at = performance.now();
+        const count = s.today?.eventCount ?? 0;
+        if (!baseline.has(s.userId)) baseline.set(s.userId, count);
+        else listener?.(s.userId, count, at);
+      }),
+    ),
+  );
   // Every room answers a subscribe with a snapshot: that is each user's count before this phase.
   const deadline = Date.now() + 15_000;
   while (baseline.size < users.length && Date.now() < deadline) await sleep(50);
-  if (baseline.size < users.length) throw new Error(`only ${baseline.size} of ${users.length} user snapshots arrived after subscribing`);
+  if (baseline.size < users.length) {
+    for (const c of clients) c.disconnect();
+    throw new Error(`only ${baseline.size} of ${users.length} user snapshots arrived after subscribing`);
+  }
   return { clients, baseline, onUpdate: (fn) => (listener = fn) };
 }
 
-async function runPhase(ctx: BenchContext, web: WebServer, listen: pg.Client, rate: number, seconds: number, seed: number): Promise<Phase> {
+/** Today's (UTC) committed events, as the overview reads them (global_daily). */
+async function eventsToday(client: pg.Client): Promise<number> {
+  const r = await client.query<{ n: string | null }>('SELECT event_count::text AS n FROM global_daily WHERE day = (now() AT TIME ZONE \'UTC\')::date');
+  return Number(r.rows[0]?.n ?? 0);
+}
+
+interface PhaseOptions {
+  rate: number;
+  seconds: number;
+  seed: number;
+  userSockets: number;
+  overview: Awaited<ReturnType<typeof connectOverview>>;
+}
+
+async function runPhase(ctx: BenchContext, web: WebServer, listen: pg.Client, o: PhaseOptions): Promise<Phase> {
+  const { rate, seconds, seed } = o;
   const count = Math.round(rate * seconds);
   const startMs = Date.now() + 3_000;
   const sequence = createEventSequence({ seed, users: USERS, clock: simulatedClock(startMs, rate) });
@@ -109,14 +193,20 @@ async function runPhase(ctx: BenchContext, web: WebServer, listen: pg.Client, ra
     messages.push(message);
     perUser.set(m.key, (perUser.get(m.key) ?? 0) + 1);
   }
-  const tracked = [...perUser.entries()].sort((a, b) => b[1] - a[1]).slice(0, TRACKED_USERS).map(([u]) => u);
+  const tracked = [...perUser.entries()].sort((a, b) => b[1] - a[1]).slice(0, o.userSockets).map(([u]) => u);
   const trackedSet = new Set(tracked);
-  const { clients, baseline, onUpdate } = await connectClients(web, tracked);
+  const { clients, baseline, onUpdate } = await connectUsers(web, tracked);
+  // Everything before this phase is committed (the previous phase waited for it): the overview's
+  // count of today's events before this phase's first event.
+  const overviewBaseline = await eventsToday(listen);
+  o.overview.arrivals.clear();
 
   const pending: Pending[][] = Array.from({ length: partitions }, () => []);
   const userSends = new Map<string, Sent[]>(tracked.map((u) => [u, []]));
   const userSeen = new Map<string, number>(tracked.map((u) => [u, 0]));
   const committedLatencies: number[] = [];
+  /** Every event of the phase in commit order (as this process saw the commits). */
+  const commitOrder: Sent[] = [];
   const socketLatencies: number[] = [];
   const commitToPush: number[] = [];
   onUpdate((userId, total, at) => {
@@ -160,7 +250,9 @@ async function runPhase(ctx: BenchContext, web: WebServer, listen: pg.Client, ra
           while (i < list.length && (list[i] as Pending).offset < next) {
             const p = list[i++] as Pending;
             committedLatencies.push(at - p.t0);
-            if (p.tracked) p.tracked.committedAt = at;
+            const sent = p.tracked ?? { t0: p.t0 };
+            sent.committedAt = at;
+            commitOrder.push(sent);
           }
           if (i > 0) list.splice(0, i);
         }
@@ -180,10 +272,12 @@ async function runPhase(ctx: BenchContext, web: WebServer, listen: pg.Client, ra
   const producer = ctx.kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   const cpu0 = machineCpu();
+  const loop = monitorEventLoopDelay({ resolution: 10 });
   let sent = 0;
   let sendError: unknown;
   try {
     await sleep(Math.max(0, startMs - Date.now()));
+    loop.enable();
     const t0 = performance.now();
     // Pace by the schedule: message i is due at t0 + i / rate; one send in flight, the rest queue.
     while (sent < count && sendError === undefined) {
@@ -217,15 +311,43 @@ async function runPhase(ctx: BenchContext, web: WebServer, listen: pg.Client, ra
     // Let the last commits and pushes arrive.
     const deadline = Date.now() + 60_000;
     const trackedTotal = tracked.reduce((s, u) => s + (userSends.get(u)?.length ?? 0), 0);
+    const overviewSeen = () => (o.overview.latest()?.kpis.today.events ?? 0) - overviewBaseline;
     for (;;) {
       const allCommitted = pending.every((l) => l.length === 0);
       const allPushed = tracked.every((u) => (userSeen.get(u) ?? 0) >= (userSends.get(u)?.length ?? 0));
-      if ((allCommitted && allPushed) || Date.now() > deadline) break;
+      const overviewDone = o.overview.clients.length === 0 || overviewSeen() >= count;
+      if ((allCommitted && allPushed && overviewDone) || Date.now() > deadline) break;
       await sleep(100);
       if (!allCommitted) await readOffsets();
     }
+    // Let every overview socket receive the last broadcast.
+    await sleep(500);
+    loop.disable();
+
+    // Each overview broadcast delivers the events ranked up to its count, at its last arrival.
+    const overviewLatencies: number[] = [];
+    const commitToOverview: number[] = [];
+    const spreads: number[] = [];
+    const broadcasts = [...o.overview.arrivals.values()].sort((a, b) => a.first - b.first);
+    let delivered = 0;
+    for (const b of broadcasts) {
+      spreads.push(b.last - b.first);
+      const visible = Math.min(commitOrder.length, b.events - overviewBaseline);
+      while (delivered < visible) {
+        const e = commitOrder[delivered++] as Sent;
+        overviewLatencies.push(b.last - e.t0);
+        // Only when this process saw the commit before the push (as for the user pages).
+        if (e.committedAt !== undefined && e.committedAt <= b.last) commitToOverview.push(b.last - e.committedAt);
+      }
+    }
     const left = pending.reduce((s, l) => s + l.length, 0);
     const unpushed = trackedTotal - socketLatencies.length;
+    const overviewMissing = o.overview.clients.length > 0 ? count - delivered : 0;
+    const problems = [
+      left > 0 ? `${left} events not committed` : '',
+      unpushed > 0 ? `${unpushed} tracked events not pushed to user pages` : '',
+      overviewMissing > 0 ? `${overviewMissing} events not shown on the overview` : '',
+    ].filter((x) => x !== '');
     return {
       rate,
       produced: count,
@@ -233,10 +355,16 @@ async function runPhase(ctx: BenchContext, web: WebServer, listen: pg.Client, ra
       committed: summarize(committedLatencies),
       socket: summarize(socketLatencies),
       commitToPush: summarize(commitToPush),
+      overview: summarize(overviewLatencies),
+      commitToOverview: summarize(commitToOverview),
+      overviewUpdates: broadcasts.length,
+      overviewSpreadP99: summarize(spreads).p99,
+      clientLoopDelayP99: round(loop.percentile(99) / 1e6, 1),
       machineBusyPercent: busyPercent(cpu0, machineCpu()),
-      incomplete: left > 0 || unpushed > 0 ? `${left} events not committed and ${unpushed} tracked events not pushed after 60 s` : null,
+      incomplete: problems.length > 0 ? `${problems.join(', ')} after 60 s` : null,
     };
   } finally {
+    loop.disable();
     listen.off('notification', onNotification);
     await producer.disconnect();
     for (const c of clients) c.disconnect();
@@ -252,6 +380,7 @@ export const endToEndLatencyScenario: Scenario = {
     const listen = new pg.Client({ connectionString: ctx.cfg.DATABASE_URL });
     await listen.connect();
     await listen.query(`LISTEN ${COMMIT_CHANNEL}`);
+    let overview: Awaited<ReturnType<typeof connectOverview>> | undefined;
     try {
       // Warm up: a few events, until the worker has joined and committed them.
       const producer = ctx.kafka.producer();
@@ -265,29 +394,47 @@ export const endToEndLatencyScenario: Scenario = {
         if (Date.now() > deadline) throw new Error(`the worker did not commit the warm-up events in 90 s:\n${tail(worker.logFile, 10)}`);
         await sleep(200);
       }
+      const size = ctx.opts.quick ? 'quick' : 'full';
+      const overviewSockets = OVERVIEW_SOCKETS[size];
+      const userSockets = USER_SOCKETS[size];
+      ctx.log(`  connecting ${overviewSockets} overview sockets ...`);
+      overview = await connectOverview(web, overviewSockets);
       const seconds = ctx.opts.quick ? 3 : 10;
       const phases: Phase[] = [];
       for (const [i, rate] of [2_000, 10_000].entries()) {
-        ctx.log(`  ${rate.toLocaleString('en-US')} events/s for ${seconds} s ...`);
-        phases.push(await runPhase(ctx, web, listen, rate, seconds, 100 + i));
+        ctx.log(`  ${rate.toLocaleString('en-US')} events/s for ${seconds} s (${overviewSockets} overview sockets, ${userSockets} user-page sockets) ...`);
+        phases.push(await runPhase(ctx, web, listen, { rate, seconds, seed: 100 + i, userSockets, overview }));
       }
-      const figures: Figure[] = [];
+      const figures: Figure[] = [
+        fig('overviewSockets', 'sockets watching the overview (+ pipeline)', overviewSockets),
+        fig('userSockets', 'sockets watching a user page (+ pipeline), one per user', userSockets),
+      ];
       const notes: string[] = [];
       for (const p of phases) {
         const r = p.rate.toLocaleString('en-US');
         figures.push(fig(`produced${p.rate}`, `@${r}/s: produced (achieved rate)`, round(p.producedPerSecond), 'events/s'));
-        figures.push(fig(`socket${p.rate}`, `@${r}/s: produced → Socket.IO update p50 / p95 / p99`, `${p.socket.p50} / ${p.socket.p95} / ${p.socket.p99}`, 'ms'));
-        figures.push(fig(`socketP99_${p.rate}`, `@${r}/s: produced → Socket.IO update p99`, p.socket.p99, 'ms'));
         figures.push(fig(`committed${p.rate}`, `@${r}/s: produced → committed (LISTEN) p50 / p95 / p99`, `${p.committed.p50} / ${p.committed.p95} / ${p.committed.p99}`, 'ms'));
         figures.push(fig(`committedP99_${p.rate}`, `@${r}/s: produced → committed (LISTEN) p99`, p.committed.p99, 'ms'));
-        figures.push(fig(`commitToPush${p.rate}`, `@${r}/s: committed → Socket.IO update p50 / p95 / p99`, `${p.commitToPush.p50} / ${p.commitToPush.p95} / ${p.commitToPush.p99}`, 'ms'));
-        figures.push(fig(`commitToPushP99_${p.rate}`, `@${r}/s: committed → Socket.IO update p99`, p.commitToPush.p99, 'ms'));
+        figures.push(fig(`socket${p.rate}`, `@${r}/s: produced → user page (user:update) p50 / p95 / p99`, `${p.socket.p50} / ${p.socket.p95} / ${p.socket.p99}`, 'ms'));
+        figures.push(fig(`socketP99_${p.rate}`, `@${r}/s: produced → user page p99`, p.socket.p99, 'ms'));
+        figures.push(fig(`commitToPush${p.rate}`, `@${r}/s: committed → user page p50 / p95 / p99`, `${p.commitToPush.p50} / ${p.commitToPush.p95} / ${p.commitToPush.p99}`, 'ms'));
+        figures.push(fig(`commitToPushP99_${p.rate}`, `@${r}/s: committed → user page p99`, p.commitToPush.p99, 'ms'));
+        figures.push(fig(`overview${p.rate}`, `@${r}/s: produced → overview, last socket, p50 / p95 / p99`, `${p.overview.p50} / ${p.overview.p95} / ${p.overview.p99}`, 'ms'));
+        figures.push(fig(`overviewP99_${p.rate}`, `@${r}/s: produced → overview p99`, p.overview.p99, 'ms'));
+        figures.push(fig(`commitToOverview${p.rate}`, `@${r}/s: committed → overview, last socket, p50 / p95 / p99`, `${p.commitToOverview.p50} / ${p.commitToOverview.p95} / ${p.commitToOverview.p99}`, 'ms'));
+        figures.push(fig(`commitToOverviewP99_${p.rate}`, `@${r}/s: committed → overview p99`, p.commitToOverview.p99, 'ms'));
+        figures.push(fig(`clientLoopDelayP99_${p.rate}`, `@${r}/s: bench (client) event-loop delay p99`, p.clientLoopDelayP99, 'ms'));
         figures.push(fig(`busy${p.rate}`, `@${r}/s: machine CPU busy (all cores)`, p.machineBusyPercent, '%'));
-        notes.push(`@${r}/s: ${p.socket.count} Socket.IO samples (${p.commitToPush.count} with a commit time seen first) (${TRACKED_USERS} most active users of ${USERS}), max ${p.socket.max} ms; ${p.committed.count} committed samples, max ${p.committed.max} ms${p.incomplete ? `; ${p.incomplete}` : ''}`);
+        notes.push(
+          `@${r}/s: user pages ${p.socket.count} samples (${p.commitToPush.count} with a commit time seen first; the ${userSockets} most active users of ${USERS}), max ${p.socket.max} ms; ` +
+            `overview ${p.overview.count} samples (${p.commitToOverview.count} with a commit time seen first) from ${p.overviewUpdates} broadcasts, max ${p.overview.max} ms, first → last of ${overviewSockets} sockets p99 ${p.overviewSpreadP99} ms; ` +
+            `${p.committed.count} committed samples, max ${p.committed.max} ms${p.incomplete ? `; ${p.incomplete}` : ''}`,
+        );
       }
-      notes.push('the web server coalesces pushes to at most one per room every ~500 ms (web/live/publisher.ts), which bounds the Socket.IO figures from below');
+      notes.push('the web server coalesces pushes to at most one per kind of room every ~500 ms (web/live/publisher.ts), which bounds the Socket.IO figures from below');
       return { figures, notes };
     } finally {
+      for (const c of overview?.clients ?? []) c.disconnect();
       await listen.end().catch(() => {});
       await stopChild(worker, 15_000);
     }

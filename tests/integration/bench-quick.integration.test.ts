@@ -30,8 +30,8 @@ function runBench(args: string[]): Promise<{ code: number | null; output: string
   return new Promise((resolve, reject) => {
     const child = benches.start(() => spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args], { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] }));
     let output = '';
-    child.stdout.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
-    child.stderr.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
+    child.stdout.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-100_000)));
+    child.stderr.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-100_000)));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, output }));
   });
