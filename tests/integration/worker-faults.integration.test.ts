@@ -5,8 +5,6 @@
  * gap and allowed lateness, so sessions split, freeze and close while partitions move), and the
  * overview's global_daily and global_minute_users the sums of those rows.
  */
-import type { ChildProcess } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClickstreamEvent } from '@/lib/events/schemas';
 import { waitFor } from '@/lib/wait';
@@ -29,12 +27,10 @@ import {
   readUserSessions,
   sessionDifferences,
   sessionGroundTruth,
-  spawnWorker,
-  stopWorker,
   waitForCommitted,
-  waitForExit,
 } from '@/tests/support/pipeline';
 import { derivedTotalsDrift } from '@/tooling/db/derived-totals';
+import { killRun } from '@/tests/support/kill-run';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -85,51 +81,12 @@ describe('worker faults', () => {
     await createTopics(kafka, cfg);
     cleanups.push(() => deleteTopics(kafka, cfg));
 
-    // Once the cleanup has begun (the test passed, failed or timed out), the body, which may still
-    // be running, starts no more workers and produces no more: they would outlive the test.
-    let over = false;
-    const respawn = () => {
-      if (over) throw new Error('the test is over (failed or timed out): not restarting a worker');
-      return spawnWorker(env);
-    };
-    const workers: ChildProcess[] = [respawn(), respawn()];
-    cleanups.push(async () => {
-      over = true;
-      await Promise.all(workers.map((w) => stopWorker(w)));
-    });
-
     // Events keep coming until the kills are over, so every kill lands in the middle of the run.
-    const sequence = createEventSequence({ seed: 11, users: 500, clock: simulatedClock(Date.parse('2026-03-01T23:55:00Z'), 200) });
-    const events: ClickstreamEvent[] = [];
-    let killing = true;
-    const producing = (async () => {
-      while (!over && (killing || events.length < 40_000)) {
-        const batch = sequence.take(2000);
-        await produce(kafka, cfg.TOPIC_EVENTS, batch.map((m) => ({ key: m.key, value: m.value })));
-        events.push(...batch.map((m) => m.event as ClickstreamEvent));
-        await sleep(250);
-      }
-    })();
-    cleanups.push(async () => {
-      over = true;
-      await producing.catch(() => {}); // before the topics go; a failure here was the test's to report
+    const { events, afterKills } = await killRun({
+      env, kafka, cfg, cleanups, seed: 11, startIso: '2026-03-01T23:55:00Z',
+      committed: async () => [await committed(database.db, cfg.WORKER_GROUP_ID)],
     });
-
-    const progress: number[] = [];
-    for (let round = 0; round < 6; round++) {
-      // Kill only once the group has committed more since the last kill: mid-batch, mid-run.
-      const before = await committed(database.db, cfg.WORKER_GROUP_ID);
-      const moved = await waitFor(async () => (await committed(database.db, cfg.WORKER_GROUP_ID)) > before, 90_000, 100);
-      expect(moved, `the workers made progress before kill ${round + 1}`).toBe(true);
-      await sleep(Math.random() * 300);
-      const i = round % 2;
-      workers[i]?.kill('SIGKILL');
-      await waitForExit(workers[i] as ChildProcess);
-      progress.push(await committed(database.db, cfg.WORKER_GROUP_ID));
-      workers[i] = respawn();
-    }
-    killing = false;
-    await producing;
+    const progress = afterKills.map(([n]) => n ?? 0);
     await waitForCommitted(database.db, cfg, events.length, 240_000);
 
     expect(progress.every((n, k) => n > (progress[k - 1] ?? 0))).toBe(true);
