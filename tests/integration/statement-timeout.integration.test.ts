@@ -21,6 +21,11 @@ describe('WEB_STATEMENT_TIMEOUT_MS', () => {
     expect(rows[0]?.statement_timeout).toBe('300ms');
   });
 
+  it('comes with JIT compilation off (the web\'s statements are short and concurrent)', async () => {
+    const rows = await prisma().$queryRaw<{ jit: string }[]>`SHOW jit`;
+    expect(rows[0]?.jit).toBe('off');
+  });
+
   it('cancels a longer statement, and the route answers 503 query_timeout naming the setting', async () => {
     const started = Date.now();
     const route = withErrors('slow', async () => {

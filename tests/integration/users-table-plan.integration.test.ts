@@ -103,4 +103,15 @@ describe('the overview at 100,000 users on the day', () => {
     const totals = await explain(dayTotalsSql({ from: DAY, to: DAY }));
     expect(totals.filter((n) => n['Relation Name'] !== undefined).map((n) => [n['Relation Name'], n['Actual Rows']])).toEqual([['global_daily', 1]]);
   });
+
+  it('counts a user active on both sides of midnight once', async () => {
+    // Two user-day rows of one user, 23:58 and 00:01; now is 00:02, so both are within 5 minutes.
+    await database.db.$executeRaw`
+      INSERT INTO user_daily (user_id, day, event_count, time_spent_seconds, clicks, page_views, first_event_at, last_event_at)
+      VALUES ('midnight-user', '2026-03-05', 1, 1, 0, 0, '2026-03-05T23:58:00Z', '2026-03-05T23:58:00Z'),
+             ('midnight-user', '2026-03-06', 1, 1, 0, 0, '2026-03-06T00:01:00Z', '2026-03-06T00:01:00Z')`;
+    const [row] = await database.db.$queryRaw<{ active: number }[]>(liveCountsSql(Date.parse('2026-03-06T00:02:00Z'), 60_000));
+    expect(row?.active).toBe(1);
+  });
 });
+

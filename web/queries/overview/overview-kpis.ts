@@ -20,16 +20,16 @@ const ACTIVE_MS = 5 * 60_000;
 
 /**
  * Events in the previous and the current window (`recent`) and the users active in the last 5
- * minutes. The days are listed (= ANY) rather than a range, so the index is searched per day from
- * the instant on, instead of read through the whole day.
+ * minutes. The days are listed (= ANY, each once) rather than a range, so the index is searched per
+ * day from the instant on, instead of read through the whole day.
  */
 export function liveCountsSql(nowMs: number, windowMs: number): Prisma.Sql {
   const activeFrom = nowMs - ACTIVE_MS;
   return Prisma.sql`
     SELECT
       (SELECT COALESCE(SUM(count), 0)::float8 FROM global_minute WHERE window_start >= ${new Date(windowStart(nowMs, windowMs) - windowMs)}) AS recent,
-      (SELECT count(*)::int FROM user_daily
-       WHERE day = ANY(${[dayOf(activeFrom), dayOf(nowMs)]}::date[]) AND last_event_at >= ${new Date(activeFrom)}) AS active`;
+      (SELECT count(DISTINCT user_id)::int FROM user_daily
+       WHERE day = ANY(${[...new Set([dayOf(activeFrom), dayOf(nowMs)])]}::date[]) AND last_event_at >= ${new Date(activeFrom)}) AS active`;
 }
 
 export async function overviewKpis(nowMs: number, windowMs: number): Promise<OverviewKpis> {
