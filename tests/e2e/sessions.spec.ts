@@ -16,6 +16,7 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { config } from '@/lib/config';
 import { createKafka } from '@/lib/kafka/client';
+import { deleteSeeded } from '@/tests/support/seed';
 import { runId, screenshotPath, testDb, topic } from './fixtures';
 import * as T from './session-truth';
 
@@ -153,13 +154,8 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await producer?.disconnect();
-  // This spec's users leave nothing behind (their events stay in the run's topic).
-  const pattern = `${prefix}-%`;
-  const db = testDb();
-  await db.$executeRaw`DELETE FROM user_session WHERE user_id LIKE ${pattern}`;
-  await db.$executeRaw`DELETE FROM user_daily WHERE user_id LIKE ${pattern}`;
-  await db.$executeRaw`DELETE FROM user_daily_event WHERE user_id LIKE ${pattern}`;
-  await db.$executeRaw`DELETE FROM user_minute WHERE user_id LIKE ${pattern}`;
+  // This spec's users leave nothing behind, their share of the global totals included (their events stay in the run's topic).
+  await deleteSeeded(testDb(), prefix);
 });
 
 test('the overview shows today’s sessions, bounce rate, visit duration, conversion, CTR and the funnel as computed from the events', async ({ page }) => {

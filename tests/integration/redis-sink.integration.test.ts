@@ -3,7 +3,8 @@
  * file's own): the fence on the stored offset, the increments and their key layout, the position
  * it stores and loads, refusals, and a batch that would fail half-way written not at all.
  */
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { once } from 'node:events';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { logger } from '@/lib/log';
 import { createRedis } from '@/lib/redis/client';
 import { redisKeys } from '@/lib/redis/keys';
@@ -17,7 +18,13 @@ import { deleteUnder, readRedisDailyTotals, testRedis, uniquePrefix } from '@/te
 const prefix = uniquePrefix();
 const keys = redisKeys(prefix);
 const redis = testRedis();
-const sink = new RedisSink(createRedis('redis://127.0.0.1:6379', logger('test'), 'test'), { prefix, minuteTtlSeconds: 3600, now: () => 1_700_000_000_000 });
+// The sink's client queues nothing while it connects (the worker retries instead), so the tests
+// start once it is connected.
+const sinkRedis = createRedis('redis://127.0.0.1:6379', logger('test'), 'test');
+const sink = new RedisSink(sinkRedis, { prefix, minuteTtlSeconds: 3600, now: () => 1_700_000_000_000 });
+beforeAll(async () => {
+  if (sinkRedis.status !== 'ready') await once(sinkRedis, 'ready');
+});
 afterAll(async () => {
   await deleteUnder(redis, prefix);
   redis.disconnect();

@@ -6,6 +6,7 @@
  *   benchmark writes or deletes per-user rows itself instead of through the worker: for the users
  *   matching a LIKE pattern, user_daily's session columns are set from user_session, and the
  *   global totals added (after writing the rows) or taken away (before deleting them);
+ * - rebuildGlobalTotals sets the global totals from all the per-user rows, from scratch;
  * - derivedTotalsDrift lists where they differ from all the per-user rows (a test's database holds
  *   nothing else), so a test that checks the per-user rows against its ground truth checks these too.
  */
@@ -65,6 +66,20 @@ export async function applyGlobalTotalsOf(db: Db, userPattern: string, sign: 1 |
     INSERT INTO global_minute_users AS g (window_start, users)
     SELECT window_start, ${sign} * count(*) FROM user_minute WHERE user_id LIKE ${userPattern} GROUP BY window_start ORDER BY window_start
     ON CONFLICT (window_start) DO UPDATE SET users = g.users + EXCLUDED.users`;
+}
+
+/**
+ * Sets global_daily and global_minute_users to the sums of every per-user row, from scratch: for a
+ * database whose totals may have drifted because tests wrote or deleted per-user rows around them
+ * (the browser tests start from here). Only while no worker writes to the database.
+ */
+export async function rebuildGlobalTotals(db: Db & Pick<PrismaClient, '$transaction'>): Promise<void> {
+  await db.$transaction([
+    db.$executeRaw`DELETE FROM global_daily`,
+    db.$executeRaw`DELETE FROM global_minute_users`,
+    db.$executeRaw`INSERT INTO global_daily (day, ${columns}) SELECT * FROM (${perUserSumsSql('%', 1)}) AS s ORDER BY day`,
+    db.$executeRaw`INSERT INTO global_minute_users (window_start, users) SELECT window_start, count(*) FROM user_minute GROUP BY window_start ORDER BY window_start`,
+  ]);
 }
 
 /** Where user_daily's session columns, global_daily and global_minute_users differ from the per-user rows (at most `max` each, as text). */
