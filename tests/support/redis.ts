@@ -7,12 +7,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll } from 'vitest';
 import { waitFor } from '@/lib/wait';
+import { freePort } from '@/tooling/process/web-server';
 import { TYPE_FIELD_PREFIX } from '@/lib/redis/keys';
 import { ChildProcesses } from './child-processes';
 import type { DayTotals } from './pipeline';
@@ -110,18 +110,6 @@ export async function waitForRedisCommitted(redis: Redis, prefix: string, topic:
 
 const servers = new ChildProcesses('a redis-server (startOwnRedis)');
 afterAll(() => servers.close("this test file's tests are over"), 30_000);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a !== null ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * A redis-server of the test's own on a free port, its data in a temporary folder with the

@@ -8,12 +8,12 @@ import type { DayRange } from '@/lib/days';
 
 export async function countUsers(range: DayRange, q: string): Promise<number> {
   const filter = q === '' ? Prisma.empty : Prisma.sql`AND user_id LIKE ${prefixPattern(q)} ESCAPE '\\'`;
-  const single = range.from === range.to;
-  const rows =
-    single && q === ''
-      ? await prisma().$queryRaw<{ n: number }[]>`SELECT users AS n FROM global_daily WHERE day = ${range.from}::date`
-      : single
-        ? await prisma().$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM user_daily WHERE day = ${range.from}::date ${filter}`
-        : await prisma().$queryRaw<{ n: number }[]>`SELECT count(DISTINCT user_id)::int AS n FROM user_daily WHERE day BETWEEN ${range.from}::date AND ${range.to}::date ${filter}`;
+  const statement =
+    range.from !== range.to
+      ? Prisma.sql`SELECT count(DISTINCT user_id)::int AS n FROM user_daily WHERE day BETWEEN ${range.from}::date AND ${range.to}::date ${filter}`
+      : q === ''
+        ? Prisma.sql`SELECT users AS n FROM global_daily WHERE day = ${range.from}::date`
+        : Prisma.sql`SELECT count(*)::int AS n FROM user_daily WHERE day = ${range.from}::date ${filter}`;
+  const rows = await prisma().$queryRaw<{ n: number }[]>(statement);
   return rows[0]?.n ?? 0;
 }
