@@ -86,6 +86,21 @@ export function sessionStatsAccOf(r: SessionStatsAccColumns): SessionStatsAcc {
   };
 }
 
+/** sessionStats' accumulator as sessionStatsAccSql's columns (sessionStatsAccOf's inverse), to store it. */
+export function sessionStatsAccColumnsOf(a: SessionStatsAcc): Record<keyof SessionStatsAccColumns, number> {
+  return {
+    sessions: a.sessions,
+    visit_time_ms: a.visitTimeMs,
+    bounces: a.bounces,
+    session_page_views: a.sessionPageViews,
+    clicked_page_views: a.clickedPageViews,
+    converted_sessions: a.convertedSessions,
+    funnel_page_view: a.funnel.pageView,
+    funnel_add_to_cart: a.funnel.addToCart,
+    funnel_purchase: a.funnel.purchase,
+  };
+}
+
 /** visitTime's extract (./visit-time.ts) in SQL: visit_time_ms ÷ 1000, float8. */
 export function visitTimeSecondsSql(visitTimeMs: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`(${visitTimeMs})::float8 / 1000`;

@@ -16,6 +16,8 @@ import {
   type SessionState,
 } from './sessions';
 import { advanceWatermark } from './watermark';
+import { sessionStatsChanges } from './session-stats-changes';
+import { sessionStats, type SessionStatsAcc } from '@/lib/metrics/session-stats';
 
 /** Small numbers so that random streams merge, freeze and close sessions often. */
 const S: SessionSettings & { outOfOrdernessMs: number } = { windowSizeMs: 10_000, allowedLatenessMs: 120_000, outOfOrdernessMs: 5_000, sessionGapMs: 60_000 };
@@ -133,6 +135,8 @@ function run(arrivals: SessionEvent[], cuts: number[], opts: RunOptions = {}) {
   const table = new Map<string, SessionRow>();
   const counted: SessionEvent[] = [];
   const closed = new Set<string>();
+  /** Each user-day's session figures, kept only by adding each call's sessionStatsChanges. */
+  const figures = new Map<string, SessionStatsAcc>();
   /** What the run exercised, so that a property can check its generator reaches the cases. */
   const seen = { merges: 0, frozenWithTail: 0, closes: 0, late: 0 };
   for (const chunk of split(arrivals, cuts)) {
@@ -149,6 +153,7 @@ function run(arrivals: SessionEvent[], cuts: number[], opts: RunOptions = {}) {
     seen.closes += u.closed.length;
     if ([...u.state.users.values()].some((xs) => xs.some((x) => x.prefix !== null && x.tail.length > 0))) seen.frozenWithTail += 1;
     expect(JSON.stringify(sessionStateToJson(state))).toBe(before); // the input state is left unchanged
+    for (const c of sessionStatsChanges(state, u)) figures.set(`${c.userId}\n${c.day}`, sessionStats.merge(figures.get(`${c.userId}\n${c.day}`) ?? sessionStats.create(), c.change));
     for (const k of u.removed) {
       expect(closed.has(keyOf(k))).toBe(false);
       table.delete(keyOf(k));
@@ -171,8 +176,28 @@ function run(arrivals: SessionEvent[], cuts: number[], opts: RunOptions = {}) {
     // Open sessions are exactly the table's rows that are not closed.
     expect(openSessionRows(state)).toEqual(sortRows([...table.values()].filter((r) => !closed.has(keyOf(r)))));
     if (opts.checkEachBatch) expect(sortRows([...table.values()])).toEqual(reference(counted, s.sessionGapMs));
+    // The figures kept by adding changes are those of the table's rows, per user and day.
+    expect(nonZero(figures)).toEqual(figuresOf(table.values()));
   }
   return { state, table: sortRows([...table.values()]), counted, watermark, closed, seen };
+}
+
+/** sessionStats' accumulator of rows, per user and day. */
+function figuresOf(rows: Iterable<SessionRow>): Map<string, SessionStatsAcc> {
+  const out = new Map<string, SessionStatsAcc>();
+  for (const r of rows) {
+    const key = `${r.userId}\n${r.day}`;
+    const acc = out.get(key) ?? sessionStats.create();
+    sessionStats.add(acc, r);
+    out.set(key, acc);
+  }
+  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** The user-days whose figures are not all zero (a day whose sessions all merged away has none), in key order. */
+function nonZero(figures: Map<string, SessionStatsAcc>): Map<string, SessionStatsAcc> {
+  const zero = JSON.stringify(sessionStats.create());
+  return new Map([...figures].filter(([, f]) => JSON.stringify(f) !== zero).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 const eventsArb = (maxLength: number, spanS = 900) =>

@@ -147,7 +147,8 @@ function endOf(x: OpenSession): number {
   return last ? last[0] : (x.prefix as SessionSummary).lastMs;
 }
 
-function rowOf(userId: string, x: OpenSession): SessionRow {
+/** The row of an open session: its metrics (session-summary.ts), as the table holds it. */
+export function sessionRowOf(userId: string, x: OpenSession): SessionRow {
   return { userId, ...metricsOf(foldEvents(x.prefix, x.tail) as SessionSummary) };
 }
 
@@ -256,7 +257,7 @@ export function addToSessions(state: SessionState, events: readonly SessionEvent
     const { sessions, touched } = mergeUser(userId, before, list, gap);
     const starts = new Set(sessions.map(startOf));
     for (const b of before) if (!starts.has(startOf(b))) removed.push({ userId, startMs: startOf(b) });
-    for (const t of touched) changed.push(rowOf(userId, t));
+    for (const t of touched) changed.push(sessionRowOf(userId, t));
     users.set(userId, sessions);
     dirty.add(userId);
   }
@@ -297,7 +298,7 @@ export function addToSessions(state: SessionState, events: readonly SessionEvent
 /** The rows of every open session, by user and start. */
 export function openSessionRows(state: SessionState): SessionRow[] {
   const rows: SessionRow[] = [];
-  for (const [userId, sessions] of state.users) for (const x of sessions) rows.push(rowOf(userId, x));
+  for (const [userId, sessions] of state.users) for (const x of sessions) rows.push(sessionRowOf(userId, x));
   return rows.sort(byKey);
 }
 

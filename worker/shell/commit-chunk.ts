@@ -79,7 +79,7 @@ export function createChunkCommitter(d: ChunkCommitDeps) {
 
     const last = messages[messages.length - 1] as KafkaMessage;
     const nextOffset = BigInt(last.offset) + 1n;
-    const { counted, invalid, late, aggregate, sessions } = routed;
+    const { counted, invalid, late, aggregate, sessions, sessionStats } = routed;
     const { sessionGapMs, allowedLatenessMs, windowSizeMs } = d.settings;
     const notice = buildCommitNotice({
       atMs: d.now(),
@@ -107,7 +107,15 @@ export function createChunkCommitter(d: ChunkCommitDeps) {
         invalid,
         late,
         expired: 0n,
-        sessions: { kind: 'update', settings: { sessionGapMs, allowedLatenessMs, windowSizeMs }, changed: sessions.changed, removed: sessions.removed, closed: sessions.closed, users: sessions.users },
+        sessions: {
+          kind: 'update',
+          settings: { sessionGapMs, allowedLatenessMs, windowSizeMs },
+          changed: sessions.changed,
+          removed: sessions.removed,
+          closed: sessions.closed,
+          users: sessions.users,
+          stats: sessionStats,
+        },
         notice,
       }),
     );

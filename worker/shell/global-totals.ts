@@ -5,17 +5,17 @@
  *   - user_daily's sums come from the batch's aggregate, and its row count (users) from the rows
  *     the batch's user_daily upsert inserted rather than updated;
  *   - user_session's sums as sessionStats' accumulator (lib/metrics/sql.ts sessionStatsAccSql):
- *     the sessions a batch writes, minus what the rows it replaces or deletes held before
- *     (session-sink.ts returns both, signed, per user and day), added to the user-day's row and to
- *     the day's.
+ *     what the core says the batch's sessions changed per user and day (worker/core/
+ *     session-stats-changes.ts), added to the user-day's row and to the day's.
  * Exactly once with the rows they sum: same transaction, same fencing. A user's rows belong to one
  * partition; global_daily is shared: one upsert per batch, last in the transaction and in day order,
  * so concurrent batches lock its rows in one order.
  */
 import { Prisma } from '@/lib/db/generated/client';
 import type { Db } from '@/lib/db/prisma';
-import { SESSION_STATS_ACC_COLUMNS, type SessionStatsAccColumns } from '@/lib/metrics/sql';
+import { SESSION_STATS_ACC_COLUMNS, sessionStatsAccColumnsOf } from '@/lib/metrics/sql';
 import type { UserDayAcc } from '@/worker/core/aggregate';
+import type { UserDaySessionStatsChange } from '@/worker/core/session-stats-changes';
 import { textArray, valueArray } from './sql-rows';
 
 const USER_COLUMNS = ['users', 'event_count', 'time_spent_seconds', 'clicks', 'page_views'] as const;
@@ -27,13 +27,6 @@ export type GlobalDailyColumn = (typeof GLOBAL_DAILY_COLUMNS)[number];
 /** What a batch adds to each day's totals (negative where sessions shrank or merged away). */
 export type DayTotals = Map<string, Record<GlobalDailyColumn, number>>;
 
-/** A batch's session rows per user and day, signed: +1 as written now, −1 as they stood before (session-sink.ts). */
-export interface SignedSessionStats extends SessionStatsAccColumns {
-  userId: string;
-  day: string;
-  sign: number;
-}
-
 function totalsOf(t: DayTotals, day: string): Record<GlobalDailyColumn, number> {
   let row = t.get(day);
   if (!row) {
@@ -43,8 +36,8 @@ function totalsOf(t: DayTotals, day: string): Record<GlobalDailyColumn, number> 
   return row;
 }
 
-/** A batch's additions to global_daily: its user-days' sums, the users new on each day, its sessions' signed stats. */
-export function dayTotalsOf(userDays: Iterable<UserDayAcc>, newUsersPerDay: ReadonlyMap<string, number>, sessions: readonly SignedSessionStats[]): DayTotals {
+/** A batch's additions to global_daily: its user-days' sums, the users new on each day, its sessions' changes. */
+export function dayTotalsOf(userDays: Iterable<UserDayAcc>, newUsersPerDay: ReadonlyMap<string, number>, sessions: readonly UserDaySessionStatsChange[]): DayTotals {
   const t: DayTotals = new Map();
   for (const d of userDays) {
     const row = totalsOf(t, d.day);
@@ -56,7 +49,8 @@ export function dayTotalsOf(userDays: Iterable<UserDayAcc>, newUsersPerDay: Read
   for (const [day, users] of newUsersPerDay) totalsOf(t, day).users += users;
   for (const s of sessions) {
     const row = totalsOf(t, s.day);
-    for (const c of SESSION_STATS_ACC_COLUMNS) row[c] += s.sign * (s[c] ?? 0);
+    const change = sessionStatsAccColumnsOf(s.change);
+    for (const c of SESSION_STATS_ACC_COLUMNS) row[c] += change[c];
   }
   return t;
 }
@@ -76,23 +70,6 @@ export async function addDayTotals(tx: Pick<Db, '$executeRaw'>, totals: DayTotal
     ON CONFLICT (day) DO UPDATE SET ${setSql}`;
 }
 
-/** The net change of each user-day's session figures (changes that cancel out are left out). */
-function userDayChanges(sessions: readonly SignedSessionStats[]): { userId: string; day: string; values: number[] }[] {
-  const net = new Map<string, { userId: string; day: string; values: number[] }>();
-  for (const s of sessions) {
-    const key = `${s.userId}\n${s.day}`;
-    let row = net.get(key);
-    if (!row) {
-      row = { userId: s.userId, day: s.day, values: SESSION_STATS_ACC_COLUMNS.map(() => 0) };
-      net.set(key, row);
-    }
-    SESSION_STATS_ACC_COLUMNS.forEach((c, i) => ((row.values[i] as number) += s.sign * (s[c] ?? 0)));
-  }
-  return [...net.values()]
-    .filter((r) => r.values.some((v) => v !== 0))
-    .sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
-}
-
 const userDaySetSql = Prisma.raw(SESSION_STATS_ACC_COLUMNS.map((c) => `${c} = d.${c} + x.${c}`).join(', '));
 const sessionColumnsSql = Prisma.raw(SESSION_STATS_ACC_COLUMNS.join(', '));
 
@@ -100,13 +77,13 @@ const sessionColumnsSql = Prisma.raw(SESSION_STATS_ACC_COLUMNS.join(', '));
  * Adds a batch's session changes to the user-days' rows, which exist: a session's day is that of
  * its first event, counted by this batch or an earlier one. Runs inside the batch's transaction.
  */
-export async function addUserDaySessionStats(tx: Pick<Db, '$executeRaw'>, sessions: readonly SignedSessionStats[]): Promise<void> {
-  const rows = userDayChanges(sessions);
-  if (rows.length === 0) return;
-  const columns = SESSION_STATS_ACC_COLUMNS.map((_, i) => Prisma.sql`${valueArray(rows.map((r) => r.values[i] as number))}::bigint[]`);
+export async function addUserDaySessionStats(tx: Pick<Db, '$executeRaw'>, sessions: readonly UserDaySessionStatsChange[]): Promise<void> {
+  if (sessions.length === 0) return;
+  const changes = sessions.map((s) => sessionStatsAccColumnsOf(s.change));
+  const columns = SESSION_STATS_ACC_COLUMNS.map((c) => Prisma.sql`${valueArray(changes.map((x) => x[c]))}::bigint[]`);
   await tx.$executeRaw`
     UPDATE user_daily d SET ${userDaySetSql}
-    FROM unnest(${textArray(rows.map((r) => r.userId))}::text[], ${textArray(rows.map((r) => r.day))}::date[], ${Prisma.join(columns)})
+    FROM unnest(${textArray(sessions.map((s) => s.userId))}::text[], ${textArray(sessions.map((s) => s.day))}::date[], ${Prisma.join(columns)})
          AS x(user_id, day, ${sessionColumnsSql})
     WHERE d.user_id = x.user_id AND d.day = x.day`;
 }

@@ -6,12 +6,16 @@
  *      with the combiners' merges in SQL (lib/metrics/sql.ts);
  *   3. the chunk's sessions (session-sink.ts): user_session rows and the open sessions in
  *      session_state;
- *   4. the user-days' session figures and everyone's totals per day (global-totals.ts), from what
- *      steps 2 and 3 changed;
- *   5. NOTIFY the commit, which PostgreSQL delivers only if the transaction commits.
- * Rows are inserted in key order, and the tables in the same order, so concurrent batches lock
- * shared rows (global_minute_users, global_minute, global_daily) in one order and cannot deadlock
- * each other.
+ *   4. the user-days' session figures (global-totals.ts): what the core says step 3 changed;
+ *   5. the rows every partition shares (global_minute_users, global_minute, global_daily), from
+ *      what steps 2-4 changed;
+ *   6. NOTIFY the commit, which PostgreSQL delivers only if the transaction commits.
+ * A user's rows belong to one partition; the shared rows are locked by every partition's commits,
+ * which wait for each other there. So they come last, each table in one statement: a commit holds
+ * their locks only for those statements and its COMMIT, not while it writes its users' rows (done
+ * first, they made concurrent commits wait most of their time: 40 % of the samples of the
+ * bench's active backends waited on a lock). Rows are written in key order, and the shared tables
+ * in one order, so concurrent commits lock shared rows in one order and cannot deadlock each other.
  */
 import type { Aggregate } from '@/worker/core/aggregate';
 import { globalMinuteMergeSql, userDailyEventMergeSql, userDailyMergeSql, userMinuteMergeSql } from '@/lib/metrics/sql';
@@ -65,10 +69,13 @@ export class PostgresSink implements AggregateSink {
       await this.db.$transaction(
         async (tx) => {
           await advancePosition(tx, b);
-          const newUsersPerDay = await upsertAggregate(tx, b.aggregate);
-          const sessionStats = await writeSessions(tx, b.topic, b.partition, b.sessions);
+          const inserted = await upsertUserRows(tx, b.aggregate);
+          await writeSessions(tx, b.topic, b.partition, b.sessions);
+          const sessionStats = b.sessions?.kind === 'update' ? b.sessions.stats : [];
           await addUserDaySessionStats(tx, sessionStats);
-          await addDayTotals(tx, dayTotalsOf(b.aggregate.userDays.values(), newUsersPerDay, sessionStats));
+          await addMinuteUsers(tx, inserted.usersPerWindow);
+          await addGlobalMinutes(tx, b.aggregate);
+          await addDayTotals(tx, dayTotalsOf(b.aggregate.userDays.values(), inserted.usersPerDay, sessionStats));
           if (b.notice) await notify(tx, b.notice);
         },
         { maxWait: 10_000, timeout: 60_000 },
@@ -107,15 +114,21 @@ async function advancePosition(tx: Tx, b: BatchCommit): Promise<void> {
   if (changed !== 1) throw new Fenced();
 }
 
+/** The users each day and each window gained in a batch: rows its upserts inserted rather than updated (xmax = 0). */
+interface InsertedUsers {
+  usersPerDay: Map<string, number>;
+  usersPerWindow: { windowStart: Date; users: number }[];
+}
+
 /**
- * One set-based upsert per table, each column one array literal (sql-rows.ts), and the users active
- * per window (global_minute_users). Returns how many users each day's rows gained (global_daily).
+ * The batch's rows of its users (user_daily, user_daily_event, user_minute): one set-based upsert
+ * per table, each column one array literal (sql-rows.ts). Returns the users new on each day and in
+ * each window, for the shared rows (global_daily, global_minute_users).
  */
-async function upsertAggregate(tx: Tx, agg: Aggregate): Promise<Map<string, number>> {
+async function upsertUserRows(tx: Tx, agg: Aggregate): Promise<InsertedUsers> {
   const days = [...agg.userDays.values()].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
-  const newUsersPerDay = new Map<string, number>();
+  const usersPerDay = new Map<string, number>();
   if (days.length > 0) {
-    // A row inserted rather than updated (xmax = 0) is a user new on that day: global_daily.users.
     const inserted = await tx.$queryRaw<{ day: string; users: number }[]>`
       WITH upserted AS (
       INSERT INTO user_daily (user_id, day, event_count, time_spent_seconds, clicks, page_views, first_event_at, last_event_at, updated_at)
@@ -128,7 +141,7 @@ async function upsertAggregate(tx: Tx, agg: Aggregate): Promise<Map<string, numb
       RETURNING day, xmax = 0 AS inserted
       )
       SELECT to_char(day, 'YYYY-MM-DD') AS day, count(*)::int AS users FROM upserted WHERE inserted GROUP BY day`;
-    for (const r of inserted) newUsersPerDay.set(r.day, r.users);
+    for (const r of inserted) usersPerDay.set(r.day, r.users);
 
     const types = days.flatMap((d) => Object.entries(d.eventCounts).sort(([a], [b]) => (a < b ? -1 : 1)).map(([eventType, count]) => ({ userId: d.userId, day: d.day, eventType, count })));
     await tx.$executeRaw`
@@ -139,9 +152,9 @@ async function upsertAggregate(tx: Tx, agg: Aggregate): Promise<Map<string, numb
   }
 
   const windows = [...agg.userWindows.values()].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.windowStartMs - b.windowStartMs));
+  let usersPerWindow: InsertedUsers['usersPerWindow'] = [];
   if (windows.length > 0) {
-    // A user_minute row inserted rather than updated (xmax = 0) is one more user active in that window.
-    await tx.$executeRaw`
+    usersPerWindow = await tx.$queryRaw<InsertedUsers['usersPerWindow']>`
       WITH upserted AS (
         INSERT INTO user_minute (user_id, window_start, event_count, time_spent_seconds)
         SELECT u, ${MS('w')}, c, t
@@ -149,20 +162,30 @@ async function upsertAggregate(tx: Tx, agg: Aggregate): Promise<Map<string, numb
         ON CONFLICT (user_id, window_start) DO UPDATE SET ${userMinuteMergeSql}
         RETURNING window_start, xmax = 0 AS inserted
       )
-      INSERT INTO global_minute_users (window_start, users)
-      SELECT window_start, count(*) FROM upserted WHERE inserted GROUP BY window_start ORDER BY window_start
-      ON CONFLICT (window_start) DO UPDATE SET users = global_minute_users.users + EXCLUDED.users`;
+      SELECT window_start AS "windowStart", count(*)::int AS users FROM upserted WHERE inserted GROUP BY window_start ORDER BY window_start`;
   }
+  return { usersPerDay, usersPerWindow };
+}
 
+/** Adds the users new in each window to global_minute_users (shared: in window order). */
+async function addMinuteUsers(tx: Tx, usersPerWindow: InsertedUsers['usersPerWindow']): Promise<void> {
+  if (usersPerWindow.length === 0) return;
+  await tx.$executeRaw`
+    INSERT INTO global_minute_users (window_start, users)
+    SELECT w, n FROM unnest(${textArray(usersPerWindow.map((w) => w.windowStart.toISOString()))}::timestamptz[], ${valueArray(usersPerWindow.map((w) => w.users))}::int[]) AS x(w, n)
+    ORDER BY w
+    ON CONFLICT (window_start) DO UPDATE SET users = global_minute_users.users + EXCLUDED.users`;
+}
+
+/** Adds the batch's events per window and type to global_minute (shared: in key order). */
+async function addGlobalMinutes(tx: Tx, agg: Aggregate): Promise<void> {
   const global = [...agg.globalWindows.values()].sort((a, b) => a.windowStartMs - b.windowStartMs || (a.eventType < b.eventType ? -1 : 1));
-  if (global.length > 0) {
-    await tx.$executeRaw`
-      INSERT INTO global_minute (window_start, event_type, count)
-      SELECT ${MS('w')}, e, c
-      FROM unnest(${valueArray(global.map((g) => g.windowStartMs))}::bigint[], ${textArray(global.map((g) => g.eventType))}::text[], ${valueArray(global.map((g) => g.count))}::int[]) AS x(w, e, c)
-      ON CONFLICT (window_start, event_type) DO UPDATE SET ${globalMinuteMergeSql}`;
-  }
-  return newUsersPerDay;
+  if (global.length === 0) return;
+  await tx.$executeRaw`
+    INSERT INTO global_minute (window_start, event_type, count)
+    SELECT ${MS('w')}, e, c
+    FROM unnest(${valueArray(global.map((g) => g.windowStartMs))}::bigint[], ${textArray(global.map((g) => g.eventType))}::text[], ${valueArray(global.map((g) => g.count))}::int[]) AS x(w, e, c)
+    ON CONFLICT (window_start, event_type) DO UPDATE SET ${globalMinuteMergeSql}`;
 }
 
 async function notify(tx: Tx, notice: CommitNotice): Promise<void> {

@@ -8,6 +8,7 @@ import { decodeEvent, type DecodeResult, type ValidEvent } from '@/lib/events/de
 import type { Aggregate } from '@/worker/core/aggregate';
 import { processEvents, type CoreSettings } from '@/worker/core/process-events';
 import { addToSessions, type SessionEvent, type SessionSettings, type SessionState, type SessionUpdate } from '@/worker/core/sessions';
+import { sessionStatsChanges, type UserDaySessionStatsChange } from '@/worker/core/session-stats-changes';
 import { advanceWatermark } from '@/worker/core/watermark';
 import type { MessageOutcome } from './outcomes';
 
@@ -28,6 +29,8 @@ export interface RoutedChunk {
   watermarkMs: number | null;
   /** The counted events added to the partition's sessions, which moved to the watermark after the chunk. */
   sessions: SessionUpdate;
+  /** What that changed in each user-day's session figures. */
+  sessionStats: UserDaySessionStatsChange[];
 }
 
 /** Where a chunk starts: the partition's watermark and its open sessions (their watermark is the same). */
@@ -94,5 +97,6 @@ export function routeChunk(messages: readonly KafkaMessage[], from: ChunkStart, 
     if (outcomes[v.index]?.kind === 'counted') counted.push({ userId: v.userId, eventType: v.eventType, eventTimeMs: v.eventTimeMs, seq: Number(v.message.offset) });
   }
   const sessions = addToSessions(from.sessions, counted, watermark, s);
-  return { outcomes, aggregate: core.aggregate, counted: core.counted, invalid, late: core.late.length, watermarkMs: watermark, sessions };
+  const sessionStats = sessionStatsChanges(from.sessions, sessions);
+  return { outcomes, aggregate: core.aggregate, counted: core.counted, invalid, late: core.late.length, watermarkMs: watermark, sessions, sessionStats };
 }

@@ -6,7 +6,6 @@
  *     statement (data-modifying CTEs over unnest(...) arrays; the three key sets are disjoint);
  *   - session_state: the open sessions of every user the call touched, upserted, and the users left
  *     with none deleted: one statement.
- * The first statement also returns what it changed in each user-day's session stats.
  * Each stored user's open sessions carry the settings they were built with, so a worker started
  * with another session gap, allowed lateness or window size says which one changed instead of
  * going on with sessions that mean something else (restoreSessions).
@@ -17,9 +16,8 @@
  */
 import { SESSIONS_REFUSAL_PREFIX } from '@/lib/contracts/position-reset';
 import type { Db } from '@/lib/db/prisma';
-import { sessionStatsAccSql } from '@/lib/metrics/sql';
-import type { SignedSessionStats } from './global-totals';
 import { MS, textArray, valueArray } from './sql-rows';
+import type { UserDaySessionStatsChange } from '@/worker/core/session-stats-changes';
 import { sessionStateFromJson, type OpenSession, type SessionKey, type SessionRow, type SessionSettings, type SessionState, type SessionUpdate, type UserSessions } from '@/worker/core/sessions';
 
 /** What may run SQL: the client, or a transaction of it. */
@@ -47,7 +45,7 @@ export interface StoredUserSessions {
 /** What a commit does to a partition's sessions. */
 export type SessionWrite =
   /** The core's answer for the chunk (worker/core/sessions.ts), written as it is. */
-  | ({ kind: 'update'; settings: SessionSettings } & Pick<SessionUpdate, 'changed' | 'removed' | 'closed' | 'users'>)
+  | ({ kind: 'update'; settings: SessionSettings; stats: readonly UserDaySessionStatsChange[] } & Pick<SessionUpdate, 'changed' | 'removed' | 'closed' | 'users'>)
   /** The partition starts afresh (watermark cleared): its open sessions become final as they stand, its state goes. */
   | { kind: 'close-all' };
 
@@ -94,37 +92,29 @@ const keyOf = (k: SessionKey) => `${k.userId}\n${k.startMs}`;
 
 /**
  * Writes a commit's sessions (nothing when it has none); runs inside the commit's transaction.
- * Returns the sessions' stats per user and day as written (+1) and as the rows it replaced or
- * deleted stood before (−1), for user_daily's and global_daily's session figures (global-totals.ts).
- * Closing a session changes no figure.
+ * What they change in the user-days' session figures comes with an update (`stats`, from the core)
+ * and is added by the caller (global-totals.ts). Closing a session changes no figure.
  */
-export async function writeSessions(tx: Sql, topic: string, partition: number, w: SessionWrite | null | undefined): Promise<SignedSessionStats[]> {
-  if (w === null || w === undefined) return [];
+export async function writeSessions(tx: Sql, topic: string, partition: number, w: SessionWrite | null | undefined): Promise<void> {
+  if (w === null || w === undefined) return;
   if (w.kind === 'close-all') {
     await closeOpenSessions(tx, topic, partition);
-    return [];
+    return;
   }
   const closed = new Set(w.closed.map(keyOf));
   const changed = new Set(w.changed.map(keyOf));
   const rows: SessionRow[] = [...w.changed].sort(byKey);
   const finals = w.closed.filter((k) => !changed.has(keyOf(k))).sort(byKey);
   const removed = [...w.removed].sort(byKey);
-  let stats: SignedSessionStats[] = [];
   if (rows.length > 0 || finals.length > 0 || removed.length > 0) {
-    // Every sub-statement sees the snapshot from before the statement, so `before` holds the
-    // replaced and deleted rows as they were.
-    const replaced = [...removed, ...rows];
-    stats = await tx.$queryRaw<SignedSessionStats[]>`
-      WITH before AS (
-        SELECT * FROM user_session
-        WHERE (user_id, start_at) IN (SELECT u, ${MS('s')} FROM unnest(${textArray(replaced.map((k) => k.userId))}::text[], ${valueArray(replaced.map((k) => k.startMs))}::bigint[]) AS x(u, s))
-      ), removed AS (
+    await tx.$executeRaw`
+      WITH removed AS (
         DELETE FROM user_session
         WHERE (user_id, start_at) IN (SELECT u, ${MS('s')} FROM unnest(${textArray(removed.map((k) => k.userId))}::text[], ${valueArray(removed.map((k) => k.startMs))}::bigint[]) AS x(u, s))
       ), finals AS (
         UPDATE user_session SET final = true
         WHERE (user_id, start_at) IN (SELECT u, ${MS('s')} FROM unnest(${textArray(finals.map((k) => k.userId))}::text[], ${valueArray(finals.map((k) => k.startMs))}::bigint[]) AS x(u, s))
-      ), written AS (
+      )
       INSERT INTO user_session (user_id, start_at, end_at, day, event_count, page_views, clicked_page_views, funnel_step, converted, partition, first_offset, last_offset, final)
       SELECT u, ${MS('s')}, ${MS('e')}, d, c, pv, cpv, f, cv, ${partition}, fo, lo, fin
       FROM unnest(${textArray(rows.map((r) => r.userId))}::text[], ${valueArray(rows.map((r) => r.startMs))}::bigint[], ${valueArray(rows.map((r) => r.endMs))}::bigint[],
@@ -135,12 +125,7 @@ export async function writeSessions(tx: Sql, topic: string, partition: number, w
       ON CONFLICT (user_id, start_at) DO UPDATE SET
         end_at = EXCLUDED.end_at, day = EXCLUDED.day, event_count = EXCLUDED.event_count, page_views = EXCLUDED.page_views,
         clicked_page_views = EXCLUDED.clicked_page_views, funnel_step = EXCLUDED.funnel_step, converted = EXCLUDED.converted,
-        partition = EXCLUDED.partition, first_offset = EXCLUDED.first_offset, last_offset = EXCLUDED.last_offset, final = EXCLUDED.final
-      RETURNING *
-      )
-      SELECT user_id AS "userId", to_char(day, 'YYYY-MM-DD') AS day, 1 AS sign, ${sessionStatsAccSql('written')} FROM written GROUP BY user_id, day
-      UNION ALL
-      SELECT user_id AS "userId", to_char(day, 'YYYY-MM-DD') AS day, -1 AS sign, ${sessionStatsAccSql('before')} FROM before GROUP BY user_id, day`;
+        partition = EXCLUDED.partition, first_offset = EXCLUDED.first_offset, last_offset = EXCLUDED.last_offset, final = EXCLUDED.final`;
   }
 
   const users = [...w.users].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
@@ -159,7 +144,6 @@ export async function writeSessions(tx: Sql, topic: string, partition: number, w
       SELECT ${topic}, ${partition}, u, s FROM json_to_recordset(${JSON.stringify(kept)}::json) AS x(u text, s jsonb)
       ON CONFLICT (topic, partition, user_id) DO UPDATE SET open_sessions = EXCLUDED.open_sessions`;
   }
-  return stats;
 }
 
 /**
