@@ -165,6 +165,9 @@ export const userDailyMergeSql = Prisma.sql`
   first_event_at = LEAST(user_daily.first_event_at, EXCLUDED.first_event_at),
   last_event_at = GREATEST(user_daily.last_event_at, EXCLUDED.last_event_at)`;
 
+/** user_daily's session columns' merge: sessionStats' (./session-stats.ts), sums of its accumulator. */
+export const userDailySessionMergeSql = Prisma.raw(SESSION_STATS_ACC_COLUMNS.map((c) => `${c} = user_daily.${c} + EXCLUDED.${c}`).join(',\n  '));
+
 /** user_daily_event's merge: eventCounts' (./event-counts.ts), one row per type. */
 export const userDailyEventMergeSql = Prisma.sql`count = user_daily_event.count + EXCLUDED.count`;
 

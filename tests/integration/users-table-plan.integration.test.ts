@@ -1,6 +1,7 @@
 /**
- * The users table of a single day, sorted by time on site, events or userId, reads a page by index
- * at scale: with 100,000 users on the day (and two sessions each), PostgreSQL's own plan (EXPLAIN
+ * The users table of a single day, sorted by any column but the most common event (time on site,
+ * events, userId, clicks, page views, sessions, visit time, and the ratios: clicks per page view,
+ * CTR, bounce rate), reads a page by index at scale: with 100,000 users on the day (and two sessions each), PostgreSQL's own plan (EXPLAIN
  * ANALYZE) of the page's statement scans user_daily by the (day, key, user_id) index from the
  * cursor — even inside a tie of thousands of users — and reads only the page's rows from it, session
  * figures included (user_daily carries them). A plan that sorted or aggregated the whole day would read 100,000.
@@ -9,7 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prisma } from '@/lib/db/generated/client';
-import { dayIndexPageSql } from '@/web/queries/users/list-users-by-day-index';
+import { dayIndexPageSql, type IndexedSort } from '@/web/queries/users/list-users-by-day-index';
 import type { ListUsersInput } from '@/web/queries/users/users-rows';
 import { freshDatabase } from '@/tests/support/pipeline';
 import { applyGlobalTotalsOf, fillUserDaySessionStats } from '@/tooling/db/derived-totals';
@@ -63,13 +64,21 @@ async function explain(sql: Prisma.Sql): Promise<PlanNode[]> {
   return nodes(root);
 }
 
-const plan = (input: ListUsersInput & { sort: 'timeSpent' | 'events' | 'userId' }) => explain(dayIndexPageSql(input));
+const plan = (input: ListUsersInput & { sort: IndexedSort }) => explain(dayIndexPageSql(input));
 
 describe('the users table of a day at 100,000 users', () => {
   it.each([
     ['timeSpent', 'user_daily_day_time_spent_seconds_user_id_idx', 2500],
     ['events', 'user_daily_day_event_count_user_id_idx', 20],
     ['userId', 'user_daily_pkey', 'u-050000'],
+    ['clicks', 'user_daily_day_clicks_user_id_idx', 4],
+    ['pageViews', 'user_daily_day_page_views_user_id_idx', 5],
+    // Every user has 2 sessions: the cursor is inside a tie of the whole day.
+    ['sessions', 'user_daily_day_sessions_user_id_idx', 2],
+    ['visitTime', 'user_daily_day_visit_time_ms_user_id_idx', 300.5],
+    ['clicksPerPageView', 'user_daily_day_clicks_per_page_view_user_id_idx', 0.5],
+    ['ctr', 'user_daily_day_ctr_user_id_idx', 0.25],
+    ['bounceRate', 'user_daily_day_bounce_rate_user_id_idx', 0.5],
   ] as const)('sorted by %s reads a page by %s, from the cursor, in both orders', async (sort, index, key) => {
     for (const order of ['desc', 'asc'] as const) {
       for (const cursor of [undefined, { sort, order, key, userId: 'u-050000', direction: 'next' as const }]) {

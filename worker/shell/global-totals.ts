@@ -71,19 +71,27 @@ export async function addDayTotals(tx: Pick<Db, '$executeRaw'>, totals: DayTotal
 }
 
 const userDaySetSql = Prisma.raw(SESSION_STATS_ACC_COLUMNS.map((c) => `${c} = d.${c} + x.${c}`).join(', '));
-const sessionColumnsSql = Prisma.raw(SESSION_STATS_ACC_COLUMNS.join(', '));
+
+/** user_daily's session columns, by name (for a column list, or unnest()'s aliases). */
+export const sessionColumnsSql = Prisma.raw(SESSION_STATS_ACC_COLUMNS.join(', '));
+
+/** One bigint[] array per session column, in sessionColumnsSql's order, of each row's change (none: 0). */
+export function sessionColumnArrays(changes: readonly (UserDaySessionStatsChange | undefined)[]): Prisma.Sql {
+  const values = changes.map((c) => (c === undefined ? undefined : sessionStatsAccColumnsOf(c.change)));
+  return Prisma.join(SESSION_STATS_ACC_COLUMNS.map((c) => Prisma.sql`${valueArray(values.map((x) => x?.[c] ?? 0))}::bigint[]`));
+}
 
 /**
- * Adds a batch's session changes to the user-days' rows, which exist: a session's day is that of
- * its first event, counted by this batch or an earlier one. Runs inside the batch's transaction.
+ * Adds session changes to the user-days' rows, which exist: a session's day is that of its first
+ * event, counted by this batch or an earlier one. For the user-days the batch's user_daily upsert
+ * does not write (its own rows take their changes with their events: one row version, not two).
+ * Runs inside the batch's transaction.
  */
 export async function addUserDaySessionStats(tx: Pick<Db, '$executeRaw'>, sessions: readonly UserDaySessionStatsChange[]): Promise<void> {
   if (sessions.length === 0) return;
-  const changes = sessions.map((s) => sessionStatsAccColumnsOf(s.change));
-  const columns = SESSION_STATS_ACC_COLUMNS.map((c) => Prisma.sql`${valueArray(changes.map((x) => x[c]))}::bigint[]`);
   await tx.$executeRaw`
     UPDATE user_daily d SET ${userDaySetSql}
-    FROM unnest(${textArray(sessions.map((s) => s.userId))}::text[], ${textArray(sessions.map((s) => s.day))}::date[], ${Prisma.join(columns)})
+    FROM unnest(${textArray(sessions.map((s) => s.userId))}::text[], ${textArray(sessions.map((s) => s.day))}::date[], ${sessionColumnArrays(sessions)})
          AS x(user_id, day, ${sessionColumnsSql})
     WHERE d.user_id = x.user_id AND d.day = x.day`;
 }

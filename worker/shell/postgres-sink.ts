@@ -3,10 +3,13 @@
  *   1. move partition_state's next_offset and watermark, fenced on the offset the batch started
  *      from (this also takes the row lock, so two writers of one partition serialise);
  *   2. one set-based INSERT ... SELECT FROM unnest(...) ON CONFLICT DO UPDATE per table, merging
- *      with the combiners' merges in SQL (lib/metrics/sql.ts);
+ *      with the combiners' merges in SQL (lib/metrics/sql.ts); a user-day's row takes what the
+ *      chunk's sessions change in its session figures (worker/core/session-stats-changes.ts) in
+ *      the same upsert;
  *   3. the chunk's sessions (session-sink.ts): user_session rows and the open sessions in
  *      session_state;
- *   4. the user-days' session figures (global-totals.ts): what the core says step 3 changed;
+ *   4. the session figures of user-days step 2 did not write (global-totals.ts): a session that
+ *      began on a day the chunk has no event of;
  *   5. the rows every partition shares (global_minute_users, global_minute, global_daily), from
  *      what steps 2-4 changed;
  *   6. NOTIFY the commit, which PostgreSQL delivers only if the transaction commits.
@@ -18,11 +21,12 @@
  * in one order, so concurrent commits lock shared rows in one order and cannot deadlock each other.
  */
 import type { Aggregate } from '@/worker/core/aggregate';
-import { globalMinuteMergeSql, userDailyEventMergeSql, userDailyMergeSql, userMinuteMergeSql } from '@/lib/metrics/sql';
+import { globalMinuteMergeSql, userDailyEventMergeSql, userDailyMergeSql, userDailySessionMergeSql, userMinuteMergeSql } from '@/lib/metrics/sql';
 import { boundNotice, COMMIT_CHANNEL, type CommitNotice } from '@/lib/contracts/commit-notice';
 import type { Db } from '@/lib/db/prisma';
 import { MS, textArray, valueArray } from './sql-rows';
-import { addDayTotals, addUserDaySessionStats, dayTotalsOf } from './global-totals';
+import { addDayTotals, addUserDaySessionStats, dayTotalsOf, sessionColumnArrays, sessionColumnsSql } from './global-totals';
+import type { UserDaySessionStatsChange } from '@/worker/core/session-stats-changes';
 import { loadOpenSessions, writeSessions } from './session-sink';
 import type { AggregateSink, BatchCommit, CommitOutcome, StoredPartition } from './sink';
 
@@ -69,10 +73,10 @@ export class PostgresSink implements AggregateSink {
       await this.db.$transaction(
         async (tx) => {
           await advancePosition(tx, b);
-          const inserted = await upsertUserRows(tx, b.aggregate);
-          await writeSessions(tx, b.topic, b.partition, b.sessions);
           const sessionStats = b.sessions?.kind === 'update' ? b.sessions.stats : [];
-          await addUserDaySessionStats(tx, sessionStats);
+          const { inserted, otherSessionStats } = await upsertUserRows(tx, b.aggregate, sessionStats);
+          await writeSessions(tx, b.topic, b.partition, b.sessions);
+          await addUserDaySessionStats(tx, otherSessionStats);
           await addMinuteUsers(tx, inserted.usersPerWindow);
           await addGlobalMinutes(tx, b.aggregate);
           await addDayTotals(tx, dayTotalsOf(b.aggregate.userDays.values(), inserted.usersPerDay, sessionStats));
@@ -122,22 +126,30 @@ interface InsertedUsers {
 
 /**
  * The batch's rows of its users (user_daily, user_daily_event, user_minute): one set-based upsert
- * per table, each column one array literal (sql-rows.ts). Returns the users new on each day and in
- * each window, for the shared rows (global_daily, global_minute_users).
+ * per table, each column one array literal (sql-rows.ts), user_daily's with the session figures'
+ * changes of its user-days. Returns the users new on each day and in each window, for the shared
+ * rows (global_daily, global_minute_users), and the session changes of user-days it did not write.
  */
-async function upsertUserRows(tx: Tx, agg: Aggregate): Promise<InsertedUsers> {
+async function upsertUserRows(tx: Tx, agg: Aggregate, sessionStats: readonly UserDaySessionStatsChange[]): Promise<{ inserted: InsertedUsers; otherSessionStats: UserDaySessionStatsChange[] }> {
   const days = [...agg.userDays.values()].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  const changes = new Map(sessionStats.map((c) => [`${c.userId}\n${c.day}`, c]));
   const usersPerDay = new Map<string, number>();
   if (days.length > 0) {
+    const own = days.map((d) => {
+      const key = `${d.userId}\n${d.day}`;
+      const change = changes.get(key);
+      changes.delete(key);
+      return change;
+    });
     const inserted = await tx.$queryRaw<{ day: string; users: number }[]>`
       WITH upserted AS (
-      INSERT INTO user_daily (user_id, day, event_count, time_spent_seconds, clicks, page_views, first_event_at, last_event_at, updated_at)
-      SELECT u, d, c, t, cl, pv, ${MS('f')}, ${MS('l')}, now()
+      INSERT INTO user_daily (user_id, day, event_count, time_spent_seconds, clicks, page_views, first_event_at, last_event_at, updated_at, ${sessionColumnsSql})
+      SELECT u, d, c, t, cl, pv, ${MS('f')}, ${MS('l')}, now(), ${sessionColumnsSql}
       FROM unnest(${textArray(days.map((d) => d.userId))}::text[], ${textArray(days.map((d) => d.day))}::date[], ${valueArray(days.map((d) => d.eventCount))}::int[],
                   ${valueArray(days.map((d) => d.timeSpentSeconds))}::bigint[], ${valueArray(days.map((d) => d.clicks))}::int[], ${valueArray(days.map((d) => d.pageViews))}::int[],
-                  ${valueArray(days.map((d) => d.firstEventMs))}::bigint[], ${valueArray(days.map((d) => d.lastEventMs))}::bigint[])
-           AS x(u, d, c, t, cl, pv, f, l)
-      ON CONFLICT (user_id, day) DO UPDATE SET ${userDailyMergeSql}, updated_at = now()
+                  ${valueArray(days.map((d) => d.firstEventMs))}::bigint[], ${valueArray(days.map((d) => d.lastEventMs))}::bigint[], ${sessionColumnArrays(own)})
+           AS x(u, d, c, t, cl, pv, f, l, ${sessionColumnsSql})
+      ON CONFLICT (user_id, day) DO UPDATE SET ${userDailyMergeSql}, ${userDailySessionMergeSql}, updated_at = now()
       RETURNING day, xmax = 0 AS inserted
       )
       SELECT to_char(day, 'YYYY-MM-DD') AS day, count(*)::int AS users FROM upserted WHERE inserted GROUP BY day`;
@@ -164,7 +176,7 @@ async function upsertUserRows(tx: Tx, agg: Aggregate): Promise<InsertedUsers> {
       )
       SELECT window_start AS "windowStart", count(*)::int AS users FROM upserted WHERE inserted GROUP BY window_start ORDER BY window_start`;
   }
-  return { usersPerDay, usersPerWindow };
+  return { inserted: { usersPerDay, usersPerWindow }, otherSessionStats: [...changes.values()] };
 }
 
 /** Adds the users new in each window to global_minute_users (shared: in window order). */

@@ -11,12 +11,12 @@
  * so is a single day sorted by an indexed column (list-users-by-day-index).
  */
 import { Prisma, prisma } from '@/web/queries/db';
-import { bounceRateSql, clicksPerPageViewSql, clickThroughRateSql, visitTimeSecondsSql } from '@/lib/metrics/sql';
 import { listUsersByCommonEvent } from './list-users-by-common-event';
 import { listUsersByDayIndex, readsByDayIndex } from './list-users-by-day-index';
 import type { UserSort } from './users-cursor';
 import { keyset, keysetPage } from './users-keyset';
 import { prefixFilter, toUserRow, userDailyColumns, type ListUsersInput, type RawUserRow, type UserRow } from './users-rows';
+import { RATIO_SORT_KEYS, visitTimeSortKey } from './users-sort-keys';
 import type { DayRange } from '@/lib/days';
 
 export type { ListUsersInput, UserRow } from './users-rows';
@@ -30,20 +30,15 @@ export interface UsersPage {
   mostCommonEvents: Map<string, string[]> | null;
 }
 
-/** Ratios without a denominator (NULL) sort below every real value. */
-const orMinusOne = (sql: Prisma.Sql) => Prisma.sql`COALESCE(${sql}, -1::float8)`;
-
 const SORT_KEYS: Record<Exclude<UserSort, 'mostCommonEvent'>, Prisma.Sql> = {
   userId: Prisma.sql`user_id`,
   timeSpent: Prisma.sql`time_spent`,
   events: Prisma.sql`events`,
   clicks: Prisma.sql`clicks`,
   pageViews: Prisma.sql`page_views`,
-  clicksPerPageView: orMinusOne(clicksPerPageViewSql(Prisma.sql`clicks`, Prisma.sql`page_views`)),
-  ctr: orMinusOne(clickThroughRateSql(Prisma.sql`clicked_page_views`, Prisma.sql`session_page_views`)),
   sessions: Prisma.sql`sessions`,
-  visitTime: visitTimeSecondsSql(Prisma.sql`visit_time_ms`),
-  bounceRate: orMinusOne(bounceRateSql(Prisma.sql`bounces`, Prisma.sql`sessions`)),
+  visitTime: visitTimeSortKey(Prisma.sql`visit_time_ms`),
+  ...RATIO_SORT_KEYS,
 };
 
 /** Each user's row of the period: a single day's user_daily row, or a range's rows summed per user. */
