@@ -27,6 +27,8 @@ export const seedUserId = (i: number): string => `bench-user-${String(i).padStar
 export interface SeedResult {
   users: number;
   days: number;
+  /** The last seeded day, UTC (YYYY-MM-DD): today when seeding began. */
+  lastDay: string;
   rows: { userDaily: number; userDailyEvent: number; userSession: number; userMinute: number; globalMinute: number; globalDaily: number; globalMinuteUsers: number };
   seconds: number;
   /** Seconds spent on the per-user rows, on the global totals, and on ANALYZE. */
@@ -160,5 +162,5 @@ export async function seedDatabase(databaseUrl: string, users: number, days: num
   } finally {
     await db.$disconnect();
   }
-  return { users, days, rows, seconds: (performance.now() - started) / 1000, phases };
+  return { users, days, lastDay: today, rows, seconds: (performance.now() - started) / 1000, phases };
 }
