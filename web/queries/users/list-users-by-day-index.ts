@@ -11,7 +11,8 @@ import { Prisma, prisma } from '@/web/queries/db';
 import type { UserSort } from './users-cursor';
 import { keyset, keysetPage } from './users-keyset';
 import { prefixFilter, toUserRow, userDailyColumns, type ListUsersInput, type RawUserRow, type UserRow } from './users-rows';
-import { RATIO_SORT_KEYS, visitTimeSortKey } from './users-sort-keys';
+import { RATIO_SORT_KEYS } from './users-sort-keys';
+import { visitTimeSecondsSql } from '@/lib/metrics/sql';
 
 /** How a sort reads its index: what the index orders by, the key the page returns, and a cursor's key as the index holds it. */
 interface IndexedKey {
@@ -42,7 +43,7 @@ const INDEXED_KEYS = {
   pageViews: column('page_views'),
   sessions: column('sessions'),
   // The index holds whole milliseconds; the key (and a cursor) is seconds, exactly ms / 1000.
-  visitTime: { order: Prisma.sql`user_daily.visit_time_ms`, key: visitTimeSortKey(Prisma.sql`visit_time_ms`), stored: (k) => Prisma.sql`${Math.round(Number(k) * 1000)}::bigint` },
+  visitTime: { order: Prisma.sql`user_daily.visit_time_ms`, key: visitTimeSecondsSql(Prisma.sql`visit_time_ms`), stored: (k) => Prisma.sql`${Math.round(Number(k) * 1000)}::bigint` },
   clicksPerPageView: ratio(RATIO_SORT_KEYS.clicksPerPageView),
   ctr: ratio(RATIO_SORT_KEYS.ctr),
   bounceRate: ratio(RATIO_SORT_KEYS.bounceRate),

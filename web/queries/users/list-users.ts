@@ -16,7 +16,8 @@ import { listUsersByDayIndex, readsByDayIndex } from './list-users-by-day-index'
 import type { UserSort } from './users-cursor';
 import { keyset, keysetPage } from './users-keyset';
 import { prefixFilter, toUserRow, userDailyColumns, type ListUsersInput, type RawUserRow, type UserRow } from './users-rows';
-import { RATIO_SORT_KEYS, visitTimeSortKey } from './users-sort-keys';
+import { RATIO_SORT_KEYS } from './users-sort-keys';
+import { visitTimeSecondsSql } from '@/lib/metrics/sql';
 import type { DayRange } from '@/lib/days';
 
 export type { ListUsersInput, UserRow } from './users-rows';
@@ -37,7 +38,7 @@ const SORT_KEYS: Record<Exclude<UserSort, 'mostCommonEvent'>, Prisma.Sql> = {
   clicks: Prisma.sql`clicks`,
   pageViews: Prisma.sql`page_views`,
   sessions: Prisma.sql`sessions`,
-  visitTime: visitTimeSortKey(Prisma.sql`visit_time_ms`),
+  visitTime: visitTimeSecondsSql(Prisma.sql`visit_time_ms`),
   ...RATIO_SORT_KEYS,
 };
 

@@ -1,11 +1,11 @@
 /**
- * The users table's sort keys in SQL, over user_daily's column names (a single day's row, or a
- * range's sums selected under the same names): one fragment per sort, shared by the general query
- * (list-users.ts) and the single-day index reads (list-users-by-day-index.ts). The ratios' fragments
- * are also the expressions of their user_daily indexes (migration 20261202000000_users_sort_indexes):
- * change one, change both.
+ * The users table's ratio sort keys in SQL (clicks per page view, CTR, bounce rate), over
+ * user_daily's column names (a single day's row, or a range's sums selected under the same names),
+ * shared by the general query (list-users.ts) and the single-day index reads
+ * (list-users-by-day-index.ts). They are also the expressions of their user_daily indexes
+ * (migration 20261202000000_users_sort_indexes): change one, change both.
  */
-import { bounceRateSql, clicksPerPageViewSql, clickThroughRateSql, visitTimeSecondsSql } from '@/lib/metrics/sql';
+import { bounceRateSql, clicksPerPageViewSql, clickThroughRateSql } from '@/lib/metrics/sql';
 import { Prisma } from '@/web/queries/db';
 import type { UserSort } from './users-cursor';
 
@@ -17,6 +17,3 @@ export const RATIO_SORT_KEYS = {
   ctr: orMinusOne(clickThroughRateSql(Prisma.sql`clicked_page_views`, Prisma.sql`session_page_views`)),
   bounceRate: orMinusOne(bounceRateSql(Prisma.sql`bounces`, Prisma.sql`sessions`)),
 } as const satisfies Partial<Record<UserSort, Prisma.Sql>>;
-
-/** visitTime's key: seconds (the column the table shows), from the stored milliseconds. */
-export const visitTimeSortKey = (visitTimeMs: Prisma.Sql) => visitTimeSecondsSql(visitTimeMs);
