@@ -64,20 +64,32 @@ describe('faults survived, nothing lost', () => {
     cleanups.push(() => simulator.close());
     await simulator.start({ rate: 400, users: 200, seed: 5 });
 
+    // How long each phase took, in every failure message: on a loaded machine the JVM's restart
+    // alone can take tens of seconds, and a bare test timeout would not say which phase was slow.
+    const phases: string[] = [];
+    let phaseStart = Date.now();
+    const phaseDone = (name: string) => {
+      phases.push(`${name} ${Date.now() - phaseStart} ms`);
+      phaseStart = Date.now();
+    };
     await sleep(4000);
     killBroker(dataDir);
     const sentAtKill = simulator.status().sent;
     await sleep(5000);
     await startOurBroker();
+    phaseDone('broker down and restarted');
     // Until sends have clearly resumed after the restart (a fixed wait was too short for the
     // simulator's reconnect on a loaded machine, and the run then sent too little to mean anything).
     const resumed = await waitFor(() => Promise.resolve(simulator.status().sent >= sentAtKill + 1000), 90_000, 250);
-    expect(resumed, `the simulator sent 1,000 more events after the broker came back (had ${sentAtKill}, now ${simulator.status().sent})`).toBe(true);
+    phaseDone('sends resumed');
+    expect(resumed, `the simulator sent 1,000 more events after the broker came back (had ${sentAtKill}, now ${simulator.status().sent}; ${phases.join(', ')})`).toBe(true);
     const status = await simulator.stop();
     expect(status.sent).toBeGreaterThan(2000);
 
     // Everything acknowledged is counted once; an unacknowledged send may or may not have landed.
-    await waitForCommitted(database.db, cfg, status.sent, 180_000);
+    await waitForCommitted(database.db, cfg, status.sent, 120_000).catch((e: unknown) => {
+      throw new Error(`${String(e)} (${phases.join(', ')})`);
+    });
     await sleep(2000);
     const state = await database.db.partitionState.findMany({ where: { groupId: cfg.WORKER_GROUP_ID } });
     const processed = state.reduce((s, r) => s + Number(r.processed), 0);
@@ -86,7 +98,9 @@ describe('faults survived, nothing lost', () => {
     const [sum] = await database.db.$queryRaw<{ n: bigint }[]>`SELECT coalesce(sum(event_count), 0)::bigint AS n FROM user_daily`;
     expect(Number(sum?.n)).toBe(processed);
     expect(worker.health().status).toBe('ok');
-  });
+    // Its phases have their own limits (the broker's start 90 s, resumed sends 90 s, the commits
+    // 120 s), so the test's limit is above their sum: a slow phase fails with its own message.
+  }, 330_000);
 
   it('PostgreSQL restarted mid-run: the worker retries its transaction and the totals stay exact', async () => {
     const dir = path.join(dataRoot(), 'pg');
