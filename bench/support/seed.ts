@@ -12,9 +12,9 @@
  * - user_minute: `minutesPerUserDay` active minutes per user on each of the last `minuteDays` days
  *   only (it is read for one user's today chart and the last hour, not for the other days);
  * - global_minute: every minute of every day, per event type;
- * - global_daily and global_minute_users: kept equal to the sums of the bench users' per-user rows
- *   (tooling/db/derived-totals.ts): their share is taken away before seeding and added back after,
- *   so a second seeding of the same database leaves them right.
+ * - global_daily, global_minute_users and global_session_ends: kept equal to the sums of the bench
+ *   users' per-user rows (tooling/db/derived-totals.ts): their share is taken away before seeding
+ *   and added back after, so a second seeding of the same database leaves them right.
  */
 import { Prisma } from '@/lib/db/generated/client';
 import { createPrisma } from '@/lib/db/prisma';

@@ -11,9 +11,10 @@
  * - every user's GET /api/users/{id}/sessions lists exactly the reference's sessions, newest first;
  * - the users table of each day (GET /api/users, every page) shows every user's event and session
  *   figures of that day as the reference computes them;
- * - everyone's totals per day (global_daily, read by the overview's query) and the users active per
- *   window (global_minute_users) grew by exactly the reference's totals, though sessions merged,
- *   grew and were replaced many times on the way.
+ * - everyone's totals per day (global_daily, read by the overview's query), the users active per
+ *   window (global_minute_users) and the sessions per minute of their latest event
+ *   (global_session_ends, the overview's active users) grew by exactly the reference's totals,
+ *   though sessions merged, grew and were replaced many times on the way.
  * Small settings (a 20 s gap, 10 s windows, 60 s of lateness) make sessions split, merge, freeze
  * and close within a short stream; the stream crosses a UTC midnight. User ids carry this run's
  * prefix so the shared test database holds nothing else of theirs.
@@ -68,9 +69,15 @@ let eventsByUser = new Map<string, CountedEvent[]>();
 /** Everyone's totals of the two days and the users per window before this test's events. */
 let totalsBefore: DayTotals[] = [];
 let windowUsersBefore = new Map<number, number>();
+let sessionEndsBefore = new Map<number, number>();
 
 const windowUsers = async () =>
   new Map((await db.globalMinuteUsers.findMany({ where: { windowStart: { gte: new Date(`${FROM}T00:00:00Z`), lt: new Date('2026-02-12T00:00:00Z') } } })).map((r) => [r.windowStart.getTime(), r.users]));
+const sessionEnds = async () =>
+  new Map((await db.globalSessionEnds.findMany({ where: { minute: { gte: new Date(`${FROM}T00:00:00Z`), lt: new Date('2026-02-12T00:00:00Z') } } })).map((r) => [r.minute.getTime(), r.sessions]));
+/** Subtracts `before` from `after`, per key; keys whose count did not change are left out. */
+const grewBy = (after: Map<number, number>, before: Map<number, number>) =>
+  new Map([...after].map(([k, n]): [number, number] => [k, n - (before.get(k) ?? 0)]).filter(([, n]) => n !== 0));
 
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const figures = (s: SessionTruth): SessionFigures => ({
@@ -94,6 +101,7 @@ beforeAll(async () => {
   });
   totalsBefore = await dayTotals({ from: FROM, to: TO });
   windowUsersBefore = await windowUsers();
+  sessionEndsBefore = await sessionEnds();
   worker = createWorker({ cfg, kafka: createKafka(cfg, `${prefix}-worker`), chunkSize: 700, recheckMs: 500 });
   await worker.start();
   await produce(kafka, cfg.TOPIC_EVENTS, messages);
@@ -196,7 +204,7 @@ describe('sessions on 100,000 simulator events with disorder', () => {
     }
   });
 
-  it('everyone\'s totals per day and the users active per window grew by exactly the reference\'s', async () => {
+  it('everyone\'s totals per day, the users active per window and the sessions per minute of their end grew by exactly the reference\'s', async () => {
     const after = await dayTotals({ from: FROM, to: TO });
     const sessions = [...sessionsByUser.values()].flat();
     for (const day of [FROM, TO]) {
@@ -239,8 +247,15 @@ describe('sessions on 100,000 simulator events with disorder', () => {
       const start = Number(key.split('\n')[1]);
       expected.set(start, (expected.get(start) ?? 0) + 1);
     }
-    const now = await windowUsers();
-    const grewPerWindow = new Map([...now].map(([w, n]): [number, number] => [w, n - (windowUsersBefore.get(w) ?? 0)]).filter(([, n]) => n !== 0));
-    expect(grewPerWindow).toEqual(expected);
+    expect(grewBy(await windowUsers(), windowUsersBefore)).toEqual(expected);
+
+    // Sessions per minute of their latest event (the overview's active users): the reference's
+    // sessions counted by the UTC minute of their end, though sessions grew and merged on the way.
+    const ends = new Map<number, number>();
+    for (const x of truth.sessions.values()) {
+      const minute = Math.floor(Date.parse(x.endAt) / 60_000) * 60_000;
+      ends.set(minute, (ends.get(minute) ?? 0) + 1);
+    }
+    expect(grewBy(await sessionEnds(), sessionEndsBefore)).toEqual(new Map([...ends].sort(([a], [b]) => a - b)));
   });
 });

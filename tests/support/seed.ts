@@ -136,7 +136,7 @@ export async function seedAggregates(db: PrismaClient, o: SeedOptions): Promise<
   }
 }
 
-/** Removes what seedAggregates wrote for a prefix, with its share of global_daily and global_minute_users (global_minute is left alone). */
+/** Removes what seedAggregates wrote for a prefix, with its share of global_daily, global_minute_users and global_session_ends (global_minute is left alone). */
 export async function deleteSeeded(db: PrismaClient, prefix: string): Promise<void> {
   const pattern = `${prefix}-%`;
   await applyGlobalTotalsOf(db, pattern, -1);

@@ -1,7 +1,7 @@
 /**
  * The figures the worker derives from per-user rows and keeps beside them (user_daily's session
- * columns, global_daily, global_minute_users), computed here in SQL from the per-user tables and
- * sharing no code with the worker's global-totals.ts:
+ * columns, global_daily, global_minute_users, global_session_ends), computed here in SQL from the
+ * per-user tables and sharing no code with the worker's global-totals.ts or session-end-minutes.ts:
  * - fillUserDaySessionStats and applyGlobalTotalsOf keep them equal to those rows when a test or a
  *   benchmark writes or deletes per-user rows itself instead of through the worker: for the users
  *   matching a LIKE pattern, user_daily's session columns are set from user_session, and the
@@ -56,6 +56,9 @@ function perUserSumsSql(userPattern: string, sign: number): Prisma.Sql {
     GROUP BY day`;
 }
 
+/** The minute (UTC) of a user_session row's latest event, cut from the epoch whatever the server's time zone. */
+const END_MINUTE = Prisma.sql`to_timestamp(floor(extract(epoch FROM end_at) / 60) * 60)`;
+
 export async function applyGlobalTotalsOf(db: Db, userPattern: string, sign: 1 | -1): Promise<void> {
   const set = Prisma.raw(COLUMNS.map((c) => `${c} = g.${c} + EXCLUDED.${c}`).join(', '));
   await db.$executeRaw`
@@ -66,10 +69,15 @@ export async function applyGlobalTotalsOf(db: Db, userPattern: string, sign: 1 |
     INSERT INTO global_minute_users AS g (window_start, users)
     SELECT window_start, ${sign} * count(*) FROM user_minute WHERE user_id LIKE ${userPattern} GROUP BY window_start ORDER BY window_start
     ON CONFLICT (window_start) DO UPDATE SET users = g.users + EXCLUDED.users`;
+  await db.$executeRaw`
+    INSERT INTO global_session_ends AS g (minute, sessions)
+    SELECT ${END_MINUTE} AS minute, ${sign} * count(*) FROM user_session WHERE user_id LIKE ${userPattern} GROUP BY 1 ORDER BY 1
+    ON CONFLICT (minute) DO UPDATE SET sessions = g.sessions + EXCLUDED.sessions`;
 }
 
 /**
- * Sets global_daily and global_minute_users to the sums of every per-user row, from scratch: for a
+ * Sets global_daily, global_minute_users and global_session_ends to the sums of every per-user row,
+ * from scratch: for a
  * database whose totals may have drifted because tests wrote or deleted per-user rows around them
  * (the browser tests start from here). Only while no worker writes to the database.
  */
@@ -77,12 +85,17 @@ export async function rebuildGlobalTotals(db: Db & Pick<PrismaClient, '$transact
   await db.$transaction([
     db.$executeRaw`DELETE FROM global_daily`,
     db.$executeRaw`DELETE FROM global_minute_users`,
+    db.$executeRaw`DELETE FROM global_session_ends`,
     db.$executeRaw`INSERT INTO global_daily (day, ${columns}) SELECT * FROM (${perUserSumsSql('%', 1)}) AS s ORDER BY day`,
     db.$executeRaw`INSERT INTO global_minute_users (window_start, users) SELECT window_start, count(*) FROM user_minute GROUP BY window_start ORDER BY window_start`,
+    db.$executeRaw`INSERT INTO global_session_ends (minute, sessions) SELECT ${END_MINUTE}, count(*) FROM user_session GROUP BY 1 ORDER BY 1`,
   ]);
 }
 
-/** Where user_daily's session columns, global_daily and global_minute_users differ from the per-user rows (at most `max` each, as text). */
+/**
+ * Where user_daily's session columns, global_daily, global_minute_users and global_session_ends
+ * differ from the per-user rows (at most `max` each, as text).
+ */
 export async function derivedTotalsDrift(db: Db, max = 5): Promise<string[]> {
   const differs = Prisma.raw(COLUMNS.map((c) => `COALESCE(e.${c}, 0) <> COALESCE(g.${c}, 0)`).join(' OR '));
   const days = await db.$queryRaw<{ day: string; expected: unknown; stored: unknown }[]>`
@@ -96,6 +109,12 @@ export async function derivedTotalsDrift(db: Db, max = 5): Promise<string[]> {
     SELECT COALESCE(e.window_start, g.window_start) AS window_start, e.users AS expected, g.users AS stored
     FROM e FULL JOIN global_minute_users g ON g.window_start = e.window_start
     WHERE COALESCE(e.users, 0) <> COALESCE(g.users, 0)
+    ORDER BY 1 LIMIT ${max}`;
+  const ends = await db.$queryRaw<{ minute: Date; expected: number | null; stored: number | null }[]>`
+    WITH e AS (SELECT ${END_MINUTE} AS minute, count(*)::int AS sessions FROM user_session GROUP BY 1)
+    SELECT COALESCE(e.minute, g.minute) AS minute, e.sessions AS expected, g.sessions AS stored
+    FROM e FULL JOIN global_session_ends g ON g.minute = e.minute
+    WHERE COALESCE(e.sessions, 0) <> COALESCE(g.sessions, 0)
     ORDER BY 1 LIMIT ${max}`;
   const differsPerUser = Prisma.raw(SESSION_COLUMNS.map((c) => `d.${c} <> COALESCE(s.${c}, 0)`).join(' OR '));
   const userDays = await db.$queryRaw<{ user_id: string; day: string }[]>`
@@ -114,5 +133,6 @@ export async function derivedTotalsDrift(db: Db, max = 5): Promise<string[]> {
     ...orphans.map((r) => `user_session ${r.user_id} ${r.day}: sessions on a day without a user_daily row`),
     ...days.map((d) => `global_daily ${d.day}: sums of the per-user rows ${String(d.expected)}, stored ${String(d.stored)}`),
     ...windows.map((w) => `global_minute_users ${w.window_start.toISOString()}: ${w.expected ?? 0} user_minute rows, stored ${w.stored ?? 0}`),
+    ...ends.map((m) => `global_session_ends ${m.minute.toISOString()}: ${m.expected ?? 0} user_session rows end in the minute, stored ${m.stored ?? 0}`),
   ];
 }

@@ -1,17 +1,13 @@
 /**
  * What one addToSessions call (./sessions.ts) changes in each user-day's session figures: the
  * accumulator of sessionStats (lib/metrics/session-stats.ts) over the rows it writes, minus the
- * same over the rows those replace or delete. Pure: the shell adds the changes to the user-days'
- * rows and to the days' totals in the commit's transaction, so the stored figures stay the sums
- * over the stored sessions without reading them back.
- *
- * The rows replaced are known without reading the table: a call changes or removes only open
- * sessions (a closed one is final), and the stored row of an open session is the row of that
- * session in the state before the call (the state and the table are committed together; freezing
- * events into a prefix keeps a session's row, its metrics being a left fold).
+ * same over the rows those replace or delete (replacedRows, known without reading the table).
+ * Pure: the shell adds the changes to the user-days' rows and to the days' totals in the commit's
+ * transaction, so the stored figures stay the sums over the stored sessions without reading them
+ * back.
  */
 import { sessionStats, type SessionStatsAcc } from '@/lib/metrics/session-stats';
-import { sessionRowOf, type SessionKey, type SessionRow, type SessionState } from './sessions';
+import type { SessionRow } from './sessions';
 
 /** One user-day's session figures to add (negative where sessions merged, moved or shrank away). */
 export interface UserDaySessionStatsChange {
@@ -36,15 +32,12 @@ function isZero(a: SessionStatsAcc): boolean {
   return a.sessions === 0 && a.visitTimeMs === 0 && a.bounces === 0 && a.sessionPageViews === 0 && a.clickedPageViews === 0 && a.convertedSessions === 0 && a.funnel.pageView === 0 && a.funnel.addToCart === 0 && a.funnel.purchase === 0;
 }
 
-const keyOf = (k: SessionKey) => `${k.userId}\n${k.startMs}`;
-
 /**
- * The net change of each user-day's session figures from `before` (the state the call started
- * from) and the call's `changed` and `removed`, in (user, day) order; user-days whose figures end
- * up the same are left out.
+ * The net change of each user-day's session figures from a call's `changed` rows and the rows they
+ * replace (replacedRows in ./sessions.ts), in (user, day) order; user-days whose figures end up the
+ * same are left out.
  */
-export function sessionStatsChanges(before: SessionState, update: { changed: readonly SessionRow[]; removed: readonly SessionKey[] }): UserDaySessionStatsChange[] {
-  const replaced = new Set([...update.changed, ...update.removed].map(keyOf));
+export function sessionStatsChanges(replaced: readonly SessionRow[], changed: readonly SessionRow[]): UserDaySessionStatsChange[] {
   const sums = new Map<string, { userId: string; day: string; added: SessionStatsAcc; replaced: SessionStatsAcc }>();
   const sumOf = (row: SessionRow) => {
     const key = `${row.userId}\n${row.day}`;
@@ -55,14 +48,8 @@ export function sessionStatsChanges(before: SessionState, update: { changed: rea
     }
     return s;
   };
-  const users = new Set([...update.changed, ...update.removed].map((k) => k.userId));
-  for (const userId of users) {
-    for (const x of before.users.get(userId) ?? []) {
-      const row = sessionRowOf(userId, x);
-      if (replaced.has(keyOf(row))) sessionStats.add(sumOf(row).replaced, row);
-    }
-  }
-  for (const row of update.changed) sessionStats.add(sumOf(row).added, row);
+  for (const row of replaced) sessionStats.add(sumOf(row).replaced, row);
+  for (const row of changed) sessionStats.add(sumOf(row).added, row);
   const out: UserDaySessionStatsChange[] = [];
   for (const s of sums.values()) {
     const change = difference(s.added, s.replaced);

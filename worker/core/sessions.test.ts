@@ -8,6 +8,7 @@ import {
   frozenBeforeMs,
   isSessionClosed,
   openSessionRows,
+  replacedRows,
   sessionStateFromJson,
   sessionStateToJson,
   type SessionEvent,
@@ -17,6 +18,7 @@ import {
 } from './sessions';
 import { advanceWatermark } from './watermark';
 import { sessionStatsChanges } from './session-stats-changes';
+import { sessionEndMinuteChanges } from './session-end-minutes';
 import { sessionStats, type SessionStatsAcc } from '@/lib/metrics/session-stats';
 
 /** Small numbers so that random streams merge, freeze and close sessions often. */
@@ -137,6 +139,8 @@ function run(arrivals: SessionEvent[], cuts: number[], opts: RunOptions = {}) {
   const closed = new Set<string>();
   /** Each user-day's session figures, kept only by adding each call's sessionStatsChanges. */
   const figures = new Map<string, SessionStatsAcc>();
+  /** Sessions ending per minute, kept only by adding each call's sessionEndMinuteChanges. */
+  const ends = new Map<number, number>();
   /** What the run exercised, so that a property can check its generator reaches the cases. */
   const seen = { merges: 0, frozenWithTail: 0, closes: 0, late: 0 };
   for (const chunk of split(arrivals, cuts)) {
@@ -153,7 +157,9 @@ function run(arrivals: SessionEvent[], cuts: number[], opts: RunOptions = {}) {
     seen.closes += u.closed.length;
     if ([...u.state.users.values()].some((xs) => xs.some((x) => x.prefix !== null && x.tail.length > 0))) seen.frozenWithTail += 1;
     expect(JSON.stringify(sessionStateToJson(state))).toBe(before); // the input state is left unchanged
-    for (const c of sessionStatsChanges(state, u)) figures.set(`${c.userId}\n${c.day}`, sessionStats.merge(figures.get(`${c.userId}\n${c.day}`) ?? sessionStats.create(), c.change));
+    const replaced = replacedRows(state, u);
+    for (const c of sessionStatsChanges(replaced, u.changed)) figures.set(`${c.userId}\n${c.day}`, sessionStats.merge(figures.get(`${c.userId}\n${c.day}`) ?? sessionStats.create(), c.change));
+    for (const c of sessionEndMinuteChanges(replaced, u.changed)) ends.set(c.minuteMs, (ends.get(c.minuteMs) ?? 0) + c.sessions);
     for (const k of u.removed) {
       expect(closed.has(keyOf(k))).toBe(false);
       table.delete(keyOf(k));
@@ -178,6 +184,8 @@ function run(arrivals: SessionEvent[], cuts: number[], opts: RunOptions = {}) {
     if (opts.checkEachBatch) expect(sortRows([...table.values()])).toEqual(reference(counted, s.sessionGapMs));
     // The figures kept by adding changes are those of the table's rows, per user and day.
     expect(nonZero(figures)).toEqual(figuresOf(table.values()));
+    // The sessions ending per minute kept by adding changes are those of the table's rows.
+    expect(new Map([...ends].filter(([, n]) => n !== 0).sort(([a], [b]) => a - b))).toEqual(endsPerMinuteOf(table.values()));
   }
   return { state, table: sortRows([...table.values()]), counted, watermark, closed, seen };
 }
@@ -192,6 +200,16 @@ function figuresOf(rows: Iterable<SessionRow>): Map<string, SessionStatsAcc> {
     out.set(key, acc);
   }
   return new Map([...out].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** How many rows end in each minute (UTC), in minute order. */
+function endsPerMinuteOf(rows: Iterable<SessionRow>): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const r of rows) {
+    const minute = r.endMs - (r.endMs % 60_000);
+    out.set(minute, (out.get(minute) ?? 0) + 1);
+  }
+  return new Map([...out].sort(([a], [b]) => a - b));
 }
 
 /** The user-days whose figures are not all zero (a day whose sessions all merged away has none), in key order. */

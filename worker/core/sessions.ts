@@ -220,7 +220,11 @@ function mergeUser(userId: string, sessions: readonly OpenSession[], events: rea
   return { sessions: out, touched };
 }
 
-const byKey = (a: SessionKey, b: SessionKey) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.startMs - b.startMs);
+/** Sessions in key order: by user, then start. */
+export const byKey = (a: SessionKey, b: SessionKey) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.startMs - b.startMs);
+
+/** A session's key as one string, for sets and maps. */
+export const sessionKeyString = (k: SessionKey) => `${k.userId}\n${k.startMs}`;
 
 /**
  * Adds one batch of counted events (in any order) and moves the state to `watermarkMs`, the
@@ -293,6 +297,23 @@ export function addToSessions(state: SessionState, events: readonly SessionEvent
     closed: closed.sort(byKey),
     users: [...dirty].sort().map((userId) => ({ userId, sessions: users.get(userId) ?? [] })),
   };
+}
+
+/**
+ * The rows that an addToSessions call's `changed` and `removed` replace: the rows, in the state the
+ * call started from, of the sessions it changed or removed (a new session replaces none). A call
+ * changes or removes only open sessions, and the stored row of an open session is its row in the
+ * state (the shell commits both together), so these are the stored rows, known without reading them.
+ */
+export function replacedRows(before: SessionState, update: Pick<SessionUpdate, 'changed' | 'removed'>): SessionRow[] {
+  const keys = new Set([...update.changed, ...update.removed].map(sessionKeyString));
+  const rows: SessionRow[] = [];
+  for (const userId of new Set([...update.changed, ...update.removed].map((k) => k.userId))) {
+    for (const x of before.users.get(userId) ?? []) {
+      if (keys.has(sessionKeyString({ userId, startMs: startOf(x) }))) rows.push(sessionRowOf(userId, x));
+    }
+  }
+  return rows;
 }
 
 /** The rows of every open session, by user and start. */

@@ -79,7 +79,7 @@ export function createChunkCommitter(d: ChunkCommitDeps) {
 
     const last = messages[messages.length - 1] as KafkaMessage;
     const nextOffset = BigInt(last.offset) + 1n;
-    const { counted, invalid, late, aggregate, sessions, sessionStats } = routed;
+    const { counted, invalid, late, aggregate, sessions, sessionStats, sessionEnds } = routed;
     const { sessionGapMs, allowedLatenessMs, windowSizeMs } = d.settings;
     const notice = buildCommitNotice({
       atMs: d.now(),
@@ -115,6 +115,7 @@ export function createChunkCommitter(d: ChunkCommitDeps) {
           closed: sessions.closed,
           users: sessions.users,
           stats: sessionStats,
+          ends: sessionEnds,
         },
         notice,
       }),

@@ -10,8 +10,8 @@
  *      session_state;
  *   4. the session figures of user-days step 2 did not write (global-totals.ts): a session that
  *      began on a day the chunk has no event of;
- *   5. the rows every partition shares (global_minute_users, global_minute, global_daily), from
- *      what steps 2-4 changed;
+ *   5. the rows every partition shares (global_minute_users, global_minute, global_session_ends,
+ *      global_daily), from what steps 2-4 changed and the core's session changes;
  *   6. NOTIFY the commit, which PostgreSQL delivers only if the transaction commits.
  * A user's rows belong to one partition; the shared rows are locked by every partition's commits,
  * which wait for each other there. So they come last, each table in one statement: a commit holds
@@ -27,6 +27,7 @@ import type { Db } from '@/lib/db/prisma';
 import { MS, textArray, valueArray } from './sql-rows';
 import { addDayTotals, addUserDaySessionStats, dayTotalsOf, sessionColumnArrays, sessionColumnsSql } from './global-totals';
 import type { UserDaySessionStatsChange } from '@/worker/core/session-stats-changes';
+import type { SessionEndMinuteChange } from '@/worker/core/session-end-minutes';
 import { loadOpenSessions, writeSessions } from './session-sink';
 import type { AggregateSink, BatchCommit, CommitOutcome, StoredPartition } from './sink';
 
@@ -79,6 +80,7 @@ export class PostgresSink implements AggregateSink {
           await addUserDaySessionStats(tx, otherSessionStats);
           await addMinuteUsers(tx, inserted.usersPerWindow);
           await addGlobalMinutes(tx, b.aggregate);
+          await addSessionEnds(tx, b.sessions?.kind === 'update' ? b.sessions.ends : []);
           await addDayTotals(tx, dayTotalsOf(b.aggregate.userDays.values(), inserted.usersPerDay, sessionStats));
           if (b.notice) await notify(tx, b.notice);
         },
@@ -198,6 +200,16 @@ async function addGlobalMinutes(tx: Tx, agg: Aggregate): Promise<void> {
     SELECT ${MS('w')}, e, c
     FROM unnest(${valueArray(global.map((g) => g.windowStartMs))}::bigint[], ${textArray(global.map((g) => g.eventType))}::text[], ${valueArray(global.map((g) => g.count))}::int[]) AS x(w, e, c)
     ON CONFLICT (window_start, event_type) DO UPDATE SET ${globalMinuteMergeSql}`;
+}
+
+/** Adds the changes in sessions ending per minute to global_session_ends (shared: in minute order). */
+async function addSessionEnds(tx: Tx, ends: readonly SessionEndMinuteChange[]): Promise<void> {
+  if (ends.length === 0) return;
+  await tx.$executeRaw`
+    INSERT INTO global_session_ends (minute, sessions)
+    SELECT ${MS('m')}, n FROM unnest(${valueArray(ends.map((e) => e.minuteMs))}::bigint[], ${valueArray(ends.map((e) => e.sessions))}::int[]) AS x(m, n)
+    ORDER BY m
+    ON CONFLICT (minute) DO UPDATE SET sessions = global_session_ends.sessions + EXCLUDED.sessions`;
 }
 
 async function notify(tx: Tx, notice: CommitNotice): Promise<void> {

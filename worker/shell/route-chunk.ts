@@ -7,8 +7,9 @@ import type { KafkaMessage } from 'kafkajs';
 import { decodeEvent, type DecodeResult, type ValidEvent } from '@/lib/events/decode';
 import type { Aggregate } from '@/worker/core/aggregate';
 import { processEvents, type CoreSettings } from '@/worker/core/process-events';
-import { addToSessions, type SessionEvent, type SessionSettings, type SessionState, type SessionUpdate } from '@/worker/core/sessions';
+import { addToSessions, replacedRows, type SessionEvent, type SessionSettings, type SessionState, type SessionUpdate } from '@/worker/core/sessions';
 import { sessionStatsChanges, type UserDaySessionStatsChange } from '@/worker/core/session-stats-changes';
+import { sessionEndMinuteChanges, type SessionEndMinuteChange } from '@/worker/core/session-end-minutes';
 import { advanceWatermark } from '@/worker/core/watermark';
 import type { MessageOutcome } from './outcomes';
 
@@ -31,6 +32,8 @@ export interface RoutedChunk {
   sessions: SessionUpdate;
   /** What that changed in each user-day's session figures. */
   sessionStats: UserDaySessionStatsChange[];
+  /** What that changed in the number of sessions ending in each minute. */
+  sessionEnds: SessionEndMinuteChange[];
 }
 
 /** Where a chunk starts: the partition's watermark and its open sessions (their watermark is the same). */
@@ -97,6 +100,16 @@ export function routeChunk(messages: readonly KafkaMessage[], from: ChunkStart, 
     if (outcomes[v.index]?.kind === 'counted') counted.push({ userId: v.userId, eventType: v.eventType, eventTimeMs: v.eventTimeMs, seq: Number(v.message.offset) });
   }
   const sessions = addToSessions(from.sessions, counted, watermark, s);
-  const sessionStats = sessionStatsChanges(from.sessions, sessions);
-  return { outcomes, aggregate: core.aggregate, counted: core.counted, invalid, late: core.late.length, watermarkMs: watermark, sessions, sessionStats };
+  const replaced = replacedRows(from.sessions, sessions);
+  return {
+    outcomes,
+    aggregate: core.aggregate,
+    counted: core.counted,
+    invalid,
+    late: core.late.length,
+    watermarkMs: watermark,
+    sessions,
+    sessionStats: sessionStatsChanges(replaced, sessions.changed),
+    sessionEnds: sessionEndMinuteChanges(replaced, sessions.changed),
+  };
 }

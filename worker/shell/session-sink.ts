@@ -18,7 +18,8 @@ import { SESSIONS_REFUSAL_PREFIX } from '@/lib/contracts/position-reset';
 import type { Db } from '@/lib/db/prisma';
 import { MS, textArray, valueArray } from './sql-rows';
 import type { UserDaySessionStatsChange } from '@/worker/core/session-stats-changes';
-import { sessionStateFromJson, type OpenSession, type SessionKey, type SessionRow, type SessionSettings, type SessionState, type SessionUpdate, type UserSessions } from '@/worker/core/sessions';
+import type { SessionEndMinuteChange } from '@/worker/core/session-end-minutes';
+import { byKey, sessionKeyString, sessionStateFromJson, type OpenSession, type SessionRow, type SessionSettings, type SessionState, type SessionUpdate, type UserSessions } from '@/worker/core/sessions';
 
 /** What may run SQL: the client, or a transaction of it. */
 type Sql = Pick<Db, '$executeRaw' | '$queryRaw'>;
@@ -45,7 +46,12 @@ export interface StoredUserSessions {
 /** What a commit does to a partition's sessions. */
 export type SessionWrite =
   /** The core's answer for the chunk (worker/core/sessions.ts), written as it is. */
-  | ({ kind: 'update'; settings: SessionSettings; stats: readonly UserDaySessionStatsChange[] } & Pick<SessionUpdate, 'changed' | 'removed' | 'closed' | 'users'>)
+  | ({
+      kind: 'update';
+      settings: SessionSettings;
+      stats: readonly UserDaySessionStatsChange[];
+      ends: readonly SessionEndMinuteChange[];
+    } & Pick<SessionUpdate, 'changed' | 'removed' | 'closed' | 'users'>)
   /** The partition starts afresh (watermark cleared): its open sessions become final as they stand, its state goes. */
   | { kind: 'close-all' };
 
@@ -87,13 +93,11 @@ export async function loadOpenSessions(q: Sql, topic: string, partition: number)
     SELECT user_id AS "userId", open_sessions AS "openSessions" FROM session_state WHERE topic = ${topic} AND partition = ${partition} ORDER BY user_id`;
 }
 
-const byKey = (a: SessionKey, b: SessionKey) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.startMs - b.startMs);
-const keyOf = (k: SessionKey) => `${k.userId}\n${k.startMs}`;
-
 /**
  * Writes a commit's sessions (nothing when it has none); runs inside the commit's transaction.
- * What they change in the user-days' session figures comes with an update (`stats`, from the core)
- * and is added by the caller (global-totals.ts). Closing a session changes no figure.
+ * What they change in the user-days' session figures (`stats`) and in the sessions ending per
+ * minute (`ends`) comes with an update, from the core, and is added by the caller (postgres-sink.ts).
+ * Closing a session changes neither.
  */
 export async function writeSessions(tx: Sql, topic: string, partition: number, w: SessionWrite | null | undefined): Promise<void> {
   if (w === null || w === undefined) return;
@@ -101,10 +105,10 @@ export async function writeSessions(tx: Sql, topic: string, partition: number, w
     await closeOpenSessions(tx, topic, partition);
     return;
   }
-  const closed = new Set(w.closed.map(keyOf));
-  const changed = new Set(w.changed.map(keyOf));
+  const closed = new Set(w.closed.map(sessionKeyString));
+  const changed = new Set(w.changed.map(sessionKeyString));
   const rows: SessionRow[] = [...w.changed].sort(byKey);
-  const finals = w.closed.filter((k) => !changed.has(keyOf(k))).sort(byKey);
+  const finals = w.closed.filter((k) => !changed.has(sessionKeyString(k))).sort(byKey);
   const removed = [...w.removed].sort(byKey);
   if (rows.length > 0 || finals.length > 0 || removed.length > 0) {
     await tx.$executeRaw`
@@ -120,7 +124,7 @@ export async function writeSessions(tx: Sql, topic: string, partition: number, w
       FROM unnest(${textArray(rows.map((r) => r.userId))}::text[], ${valueArray(rows.map((r) => r.startMs))}::bigint[], ${valueArray(rows.map((r) => r.endMs))}::bigint[],
                   ${textArray(rows.map((r) => r.day))}::date[], ${valueArray(rows.map((r) => r.eventCount))}::int[], ${valueArray(rows.map((r) => r.pageViews))}::int[],
                   ${valueArray(rows.map((r) => r.clickedPageViews))}::int[], ${valueArray(rows.map((r) => r.funnelStep))}::smallint[], ${valueArray(rows.map((r) => r.converted))}::boolean[],
-                  ${valueArray(rows.map((r) => r.minSeq))}::bigint[], ${valueArray(rows.map((r) => r.maxSeq))}::bigint[], ${valueArray(rows.map((r) => closed.has(keyOf(r))))}::boolean[])
+                  ${valueArray(rows.map((r) => r.minSeq))}::bigint[], ${valueArray(rows.map((r) => r.maxSeq))}::bigint[], ${valueArray(rows.map((r) => closed.has(sessionKeyString(r))))}::boolean[])
            AS x(u, s, e, d, c, pv, cpv, f, cv, fo, lo, fin)
       ON CONFLICT (user_id, start_at) DO UPDATE SET
         end_at = EXCLUDED.end_at, day = EXCLUDED.day, event_count = EXCLUDED.event_count, page_views = EXCLUDED.page_views,

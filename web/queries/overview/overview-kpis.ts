@@ -3,8 +3,10 @@
  * number of users (issue 13):
  * - events per second: events in the previous and the current (partial) minute window of
  *   global_minute, divided by the seconds they span;
- * - users active in the last 5 minutes: users whose latest event of the day is that recent
- *   (user_daily's (day, last_event_at) index);
+ * - users active in the last 5 minutes: the sessions whose latest event is in the current minute
+ *   or the 5 before it, summed from global_session_ends (one row a minute, kept by the worker:
+ *   worker/core/session-end-minutes.ts). A user's sessions are at least SESSION_GAP_MS apart, so
+ *   each active user is counted once, across midnight too, while the gap is over 6 minutes;
  * - today's (UTC) events, users, time on site, clicks per page view and session metrics, from
  *   global_daily (./day-totals.ts).
  */
@@ -14,22 +16,18 @@ import { Prisma } from '@/lib/db/generated/client';
 import { prisma } from '@/web/queries/db';
 import type { OverviewKpis } from '@/lib/contracts/dashboard';
 import { dayTotals, emptyDay } from './day-totals';
-import { windowStart } from '@/lib/windows';
+import { MINUTE_MS, windowStart } from '@/lib/windows';
 
-const ACTIVE_MS = 5 * 60_000;
+/** Users active in the last 5 minutes: from the start of the minute 5 minutes before now's. */
+const ACTIVE_MINUTES = 5;
 
-/**
- * Events in the previous and the current window (`recent`) and the users active in the last 5
- * minutes. The days are listed (= ANY, each once) rather than a range, so the index is searched per
- * day from the instant on, instead of read through the whole day.
- */
+/** Events in the previous and the current window (`recent`) and the users active in the last 5 minutes. */
 export function liveCountsSql(nowMs: number, windowMs: number): Prisma.Sql {
-  const activeFrom = nowMs - ACTIVE_MS;
+  const activeFrom = windowStart(nowMs, MINUTE_MS) - ACTIVE_MINUTES * MINUTE_MS;
   return Prisma.sql`
     SELECT
       (SELECT COALESCE(SUM(count), 0)::float8 FROM global_minute WHERE window_start >= ${new Date(windowStart(nowMs, windowMs) - windowMs)}) AS recent,
-      (SELECT count(DISTINCT user_id)::int FROM user_daily
-       WHERE day = ANY(${[...new Set([dayOf(activeFrom), dayOf(nowMs)])]}::date[]) AND last_event_at >= ${new Date(activeFrom)}) AS active`;
+      (SELECT COALESCE(SUM(sessions), 0)::int FROM global_session_ends WHERE minute >= ${new Date(activeFrom)}) AS active`;
 }
 
 export async function overviewKpis(nowMs: number, windowMs: number): Promise<OverviewKpis> {
