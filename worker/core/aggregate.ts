@@ -81,6 +81,13 @@ export interface Aggregate {
 /** A separator that cannot occur in a valid userId or event type. */
 const SEP = '\n';
 
+/** A user-day's key in maps: the userId and the day, joined by SEP. */
+export const userDayKey = (userId: string, day: string) => userId + SEP + day;
+
+/** User-days in key order: by userId, then day. */
+export const byUserThenDay = (a: { userId: string; day: string }, b: { userId: string; day: string }) =>
+  a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.day < b.day ? -1 : a.day > b.day ? 1 : 0;
+
 export function createAggregate(): Aggregate {
   return { userDays: new Map(), userWindows: new Map(), globalWindows: new Map() };
 }
@@ -88,7 +95,7 @@ export function createAggregate(): Aggregate {
 /** Adds one event to the accumulator in place (the accumulator is owned by one batch). */
 export function addEvent(agg: Aggregate, e: CoreEvent, windowSizeMs: number): void {
   const day = dayOf(e.eventTimeMs);
-  const dayKey = e.userId + SEP + day;
+  const dayKey = userDayKey(e.userId, day);
   let d = agg.userDays.get(dayKey);
   if (!d) {
     d = { userId: e.userId, day, ...userDay.create() };

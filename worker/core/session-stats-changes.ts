@@ -7,6 +7,7 @@
  * back.
  */
 import { sessionStats, type SessionStatsAcc } from '@/lib/metrics/session-stats';
+import { byUserThenDay, userDayKey } from './aggregate';
 import type { SessionRow } from './sessions';
 
 /** One user-day's session figures to add (negative where sessions merged, moved or shrank away). */
@@ -40,7 +41,7 @@ function isZero(a: SessionStatsAcc): boolean {
 export function sessionStatsChanges(replaced: readonly SessionRow[], changed: readonly SessionRow[]): UserDaySessionStatsChange[] {
   const sums = new Map<string, { userId: string; day: string; added: SessionStatsAcc; replaced: SessionStatsAcc }>();
   const sumOf = (row: SessionRow) => {
-    const key = `${row.userId}\n${row.day}`;
+    const key = userDayKey(row.userId, row.day);
     let s = sums.get(key);
     if (!s) {
       s = { userId: row.userId, day: row.day, added: sessionStats.create(), replaced: sessionStats.create() };
@@ -55,5 +56,5 @@ export function sessionStatsChanges(replaced: readonly SessionRow[], changed: re
     const change = difference(s.added, s.replaced);
     if (!isZero(change)) out.push({ userId: s.userId, day: s.day, change });
   }
-  return out.sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  return out.sort(byUserThenDay);
 }

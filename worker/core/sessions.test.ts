@@ -242,7 +242,9 @@ function arrive(events: SessionEvent[], delays: number[]): SessionEvent[] {
 /** Delays up to out-of-orderness + allowed lateness never make an event late. */
 const withinBound = fc.array(fc.integer({ min: 0, max: S.outOfOrdernessMs + S.allowedLatenessMs }), { minLength: 1, maxLength: 50, size: 'max' });
 
-describe('session windows: properties', () => {
+// Hundreds of random runs each, checked against the reference after every batch: CPU-bound, and
+// several seconds each on a busy 2-core machine, so the limit is not the default 5 s.
+describe('session windows: properties', { timeout: 60_000 }, () => {
   it('the cut is the lateness rule read backwards: isLate(t, w) exactly when t < frozenBeforeMs(w)', () => {
     fc.assert(
       fc.property(fc.integer({ min: -1e12, max: 1e12 }), fc.integer({ min: -1e12, max: 1e12 }), (t, w) => {

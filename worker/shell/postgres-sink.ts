@@ -20,7 +20,7 @@
  * bench's active backends waited on a lock). Rows are written in key order, and the shared tables
  * in one order, so concurrent commits lock shared rows in one order and cannot deadlock each other.
  */
-import type { Aggregate } from '@/worker/core/aggregate';
+import { byUserThenDay, userDayKey, type Aggregate } from '@/worker/core/aggregate';
 import { globalMinuteMergeSql, userDailyEventMergeSql, userDailyMergeSql, userDailySessionMergeSql, userMinuteMergeSql } from '@/lib/metrics/sql';
 import { boundNotice, COMMIT_CHANNEL, type CommitNotice } from '@/lib/contracts/commit-notice';
 import type { Db } from '@/lib/db/prisma';
@@ -133,12 +133,12 @@ interface InsertedUsers {
  * rows (global_daily, global_minute_users), and the session changes of user-days it did not write.
  */
 async function upsertUserRows(tx: Tx, agg: Aggregate, sessionStats: readonly UserDaySessionStatsChange[]): Promise<{ inserted: InsertedUsers; otherSessionStats: UserDaySessionStatsChange[] }> {
-  const days = [...agg.userDays.values()].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
-  const changes = new Map(sessionStats.map((c) => [`${c.userId}\n${c.day}`, c]));
+  const days = [...agg.userDays.values()].sort(byUserThenDay);
+  const changes = new Map(sessionStats.map((c) => [userDayKey(c.userId, c.day), c]));
   const usersPerDay = new Map<string, number>();
   if (days.length > 0) {
     const own = days.map((d) => {
-      const key = `${d.userId}\n${d.day}`;
+      const key = userDayKey(d.userId, d.day);
       const change = changes.get(key);
       changes.delete(key);
       return change;
