@@ -105,6 +105,10 @@ export const configSchema = z.object({
   SESSION_GAP_MS: int(1000, 86_400_000).default(1_800_000),
   /** The longest one statement of the web server's may run; longer ones are cancelled and answered 503. */
   WEB_STATEMENT_TIMEOUT_MS: int(100, 600_000).default(10_000),
+  /** How long the users table of a range of several days serves one snapshot of every user's sums (web/queries/users/range-snapshots.ts). */
+  USERS_RANGE_SNAPSHOT_TTL_MS: int(0, 3_600_000).default(10_000),
+  /** Ranges whose snapshots the web server keeps at once; the least recently used goes. */
+  USERS_RANGE_SNAPSHOTS: int(1, 64).default(4),
   WORKER_METRICS_PORT: int(0, 65535).default(9464),
   /** How long the group waits for a silent worker before giving its partitions to another. */
   WORKER_SESSION_TIMEOUT_MS: int(6_000, 300_000).default(30_000),

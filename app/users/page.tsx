@@ -1,10 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { UsersFilters } from './UsersFilters';
-import { formatDuration, formatInt, formatPercent, formatRatio, formatVisitDuration, eventLabel } from '@/components/format';
+import { formatDateTime, formatDuration, formatInt, formatPercent, formatRatio, formatVisitDuration, eventLabel } from '@/components/format';
 import { parsePageParams, type RawSearchParams } from '@/web/http/search-params';
 import { usersParamsSchema, type UsersParams } from '@/web/http/users-list-params';
 import { addDays, todayUtc } from '@/lib/days';
+import { config } from '@/lib/config';
 import { clicksPerPageViewFormula } from '@/lib/metrics/clicks-per-page-view';
 import { clickThroughRateFormula } from '@/lib/metrics/click-through-rate';
 import type { UserSort } from '@/web/queries/users/users-cursor';
@@ -124,6 +125,12 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
             </table>
           </div>
         )}
+        {table.asOf ? (
+          <p className="muted table-note" data-testid="users-as-of">
+            Figures of this range as of {formatDateTime(table.asOf)} UTC: a range of several days is summed once and read again every{' '}
+            {Math.round(config().USERS_RANGE_SNAPSHOT_TTL_MS / 1000)} s.
+          </p>
+        ) : null}
         <p className="muted table-note">
           Sessions count on the day of their first event. Time on site is what the events report (the sum of their sessionDuration); visit time is measured
           on the timeline. CTR: {clickThroughRateFormula}. Clicks per page view: {clicksPerPageViewFormula}.

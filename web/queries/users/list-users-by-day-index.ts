@@ -2,8 +2,8 @@
  * One page of the users table for a single day, sorted by any column but the most common event:
  * user_daily has a (day, key DESC, user_id DESC) index for each sort key (a column, or a ratio's
  * expression: users-sort-keys.ts), so the page is read in index order straight from user_daily,
- * session figures included, and costs what its rows cost, not what the day's users cost. Same rows,
- * order and cursors as the general query (list-users.ts): the key is compared as the index holds it
+ * session figures included, and costs what its rows cost, not what the day's users cost. Keyset
+ * cursors as users-keyset.ts makes them: the key is compared as the index holds it
  * (the stored column, or the expression), ties go by userId, which the indexes hold too, so a
  * cursor inside a large tie is found by the index rather than by reading the tie.
  */
@@ -22,7 +22,7 @@ interface IndexedKey {
 }
 
 /**
- * A whole-number column: the key is the column as float8 (the general query's), compared as stored.
+ * A whole-number column: the key is the column as float8 (as every users-table read returns it), compared as stored.
  * Ordered by the table's column by its qualified name: a bare name in ORDER BY would be the select
  * list's float8 column of that name, which no index holds.
  */

@@ -1,9 +1,9 @@
 /**
  * The users table's ratio sort keys in SQL (clicks per page view, CTR, bounce rate), over
- * user_daily's column names (a single day's row, or a range's sums selected under the same names),
- * shared by the general query (list-users.ts) and the single-day index reads
- * (list-users-by-day-index.ts). They are also the expressions of their user_daily indexes
- * (migration 20261202000000_users_sort_indexes): change one, change both.
+ * user_daily's column names, for the single-day index reads (list-users-by-day-index.ts). They are
+ * also the expressions of their user_daily indexes (migration 20261202000000_users_sort_indexes):
+ * change one, change both. A range's snapshot sorts by the same keys in JavaScript
+ * (snapshot-page.ts).
  */
 import { bounceRateSql, clicksPerPageViewSql, clickThroughRateSql } from '@/lib/metrics/sql';
 import { Prisma } from '@/web/queries/db';

@@ -16,6 +16,7 @@ export async function usersTable(input: ListUsersInput, withTotal = true): Promi
     rows: page.rows.map((r) => ({ ...r, mostCommonEvents: common.get(r.userId) ?? [] })),
     nextCursor: page.nextCursor,
     prevCursor: page.prevCursor,
+    asOf: page.asOfMs === null ? null : new Date(page.asOfMs).toISOString(),
   };
 }
 
