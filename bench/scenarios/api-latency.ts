@@ -43,7 +43,12 @@ export const apiLatencyScenario: Scenario = {
     const users = ctx.opts.quick ? 1_000 : 100_000;
     const days = ctx.opts.quick ? 7 : 30;
     ctx.log(`seeding ${users.toLocaleString('en-US')} users × ${days} days ...`);
-    const seeded = await ctx.once('seed', () => seedDatabase(ctx.cfg.DATABASE_URL, users, days));
+    const seedStarted = performance.now();
+    const seeded = await ctx.once('seed', () =>
+      seedDatabase(ctx.cfg.DATABASE_URL, users, days, undefined, undefined, (done, all) =>
+        ctx.log(`  ${done.toLocaleString('en-US')} of ${all.toLocaleString('en-US')} users seeded (${((performance.now() - seedStarted) / 1000).toFixed(0)} s)`),
+      ),
+    );
     ctx.log(`seeded in ${seeded.seconds.toFixed(1)} s: ${JSON.stringify(seeded.rows)}`);
     const web = await sharedWebServer(ctx);
     const connections = ctx.opts.quick ? 4 : 10;
