@@ -55,7 +55,15 @@ export function createSimulator(kafka: Kafka, cfg: Config, options: RunnerOption
   const topic = options.topic ?? cfg.TOPIC_EVENTS;
   const maxBatch = options.maxBatch ?? 2_000;
   const tickMs = options.tickMs ?? 10;
-  const producer = createEventProducer(kafka, { topic, ...(options.retry ? { retry: options.retry } : {}) });
+  const newProducer = () => createEventProducer(kafka, { topic, ...(options.retry ? { retry: options.retry } : {}) });
+  let producer = newProducer();
+  /**
+   * Set when a send failed: the producer is replaced (a new producer id) before the next send. An
+   * idempotent producer whose sequence numbers the broker no longer matches (a broker killed and
+   * restarted can lose its latest appends) fails every later send with an out-of-order sequence
+   * error; seen as a simulator that sent 15 events in the 90 s after its broker came back.
+   */
+  let renewBeforeNextSend = false;
   let topicReady = false;
 
   let running = false;
@@ -124,15 +132,25 @@ export function createSimulator(kafka: Kafka, cfg: Config, options: RunnerOption
     return buffer.splice(0, n);
   }
 
+  /** Replaces the producer: the old one is disconnected, a new one (a new producer id) connected. */
+  async function renewProducer(): Promise<void> {
+    renewBeforeNextSend = false;
+    const old = producer;
+    producer = newProducer();
+    await old.disconnect().catch(() => {});
+    await producer.connect();
+  }
+
   /** Starts the next send unless one is in flight; chains itself until the buffer is empty. */
   function pump(): void {
     if (inFlight || buffer.length === 0) return;
     const chunk = takeChunk();
-    inFlight = producer.sendRaw(topic, chunk).then(
+    inFlight = (renewBeforeNextSend ? renewProducer() : Promise.resolve()).then(() => producer.sendRaw(topic, chunk)).then(
       () => {
         sent += chunk.length;
       },
       (err: unknown) => {
+        renewBeforeNextSend = true;
         failed += chunk.length;
         errors += 1;
         lastError = err instanceof Error ? err.message : String(err);

@@ -82,7 +82,7 @@ describe('faults survived, nothing lost', () => {
     // simulator's reconnect on a loaded machine, and the run then sent too little to mean anything).
     const resumed = await waitFor(() => Promise.resolve(simulator.status().sent >= sentAtKill + 1000), 90_000, 250);
     phaseDone('sends resumed');
-    expect(resumed, `the simulator sent 1,000 more events after the broker came back (had ${sentAtKill}, now ${simulator.status().sent}; ${phases.join(', ')})`).toBe(true);
+    expect(resumed, `the simulator sent 1,000 more events after the broker came back (had ${sentAtKill}, now ${simulator.status().sent}; ${simulator.status().errors} failed sends, the last: ${simulator.status().lastError ?? 'none'}; ${phases.join(', ')})`).toBe(true);
     const status = await simulator.stop();
     expect(status.sent).toBeGreaterThan(2000);
 
