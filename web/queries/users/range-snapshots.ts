@@ -46,7 +46,7 @@ async function build(range: DayRange): Promise<RangeSnapshot> {
     SELECT user_id, ${userDailyColumns(true)}
     FROM user_daily WHERE day BETWEEN ${range.from}::date AND ${range.to}::date
     GROUP BY user_id`;
-  return { range, readAtMs, rows: raw.map((r) => toUserRow({ ...r, sort_key: 0 })), orders: new Map() };
+  return { range, readAtMs, rows: raw.map(toUserRow), orders: new Map() };
 }
 
 /** Starts a build for the entry's range unless one is running; a failed build leaves the entry as it was. */

@@ -53,7 +53,7 @@ export function userDailyColumns(summed: boolean): Prisma.Sql {
   return Prisma.raw(columns.map(([c, as]) => `${value(c)} AS ${as}`).join(', '));
 }
 
-export function toUserRow(r: RawUserRow): UserRow {
+export function toUserRow(r: Omit<RawUserRow, 'sort_key'>): UserRow {
   const sessions = sessionStatsAccOf(r);
   return {
     userId: r.user_id,
