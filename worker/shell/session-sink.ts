@@ -145,7 +145,7 @@ export async function writeSessions(tx: Sql, topic: string, partition: number, w
         DELETE FROM session_state WHERE topic = ${topic} AND partition = ${partition} AND user_id = ANY(${textArray(gone)}::text[])
       )
       INSERT INTO session_state (topic, partition, user_id, open_sessions)
-      SELECT ${topic}, ${partition}, u, s FROM json_to_recordset(${JSON.stringify(kept)}::json) AS x(u text, s jsonb)
+      SELECT ${topic}, ${partition}, u, s FROM json_to_recordset(${JSON.stringify(kept)}::json) AS x(u text, s json)
       ON CONFLICT (topic, partition, user_id) DO UPDATE SET open_sessions = EXCLUDED.open_sessions`;
   }
 }
