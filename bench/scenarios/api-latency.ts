@@ -86,7 +86,7 @@ export const apiLatencyScenario: Scenario = {
     ];
     const r = seeded.rows;
     const notes: string[] = [
-      `rows seeded: user_daily ${r.userDaily.toLocaleString('en-US')}, user_daily_event ${r.userDailyEvent.toLocaleString('en-US')}, user_session ${r.userSession.toLocaleString('en-US')}, user_minute ${r.userMinute.toLocaleString('en-US')}, global_minute ${r.globalMinute.toLocaleString('en-US')}, global_daily ${r.globalDaily}, global_minute_users ${r.globalMinuteUsers.toLocaleString('en-US')}`,
+      `rows seeded: user_daily ${r.userDaily.toLocaleString('en-US')}, user_session ${r.userSession.toLocaleString('en-US')}, user_minute ${r.userMinute.toLocaleString('en-US')}, global_minute ${r.globalMinute.toLocaleString('en-US')}, global_daily ${r.globalDaily}, global_minute_users ${r.globalMinuteUsers.toLocaleString('en-US')}`,
       `seeding: per-user rows ${seeded.phases.perUser.toFixed(1)} s, global totals ${seeded.phases.globalTotals.toFixed(1)} s, ANALYZE ${seeded.phases.analyze.toFixed(1)} s`,
       `web/server.ts in production mode, Next.js build of ${web.builtAt}`,
       `each URL: ${warmupSeconds} s warm-up, then ${seconds} s measured; the load generator runs on the same 2 cores as the server, Kafka and PostgreSQL`,

@@ -110,7 +110,7 @@ async function measureWorkers(ctx: BenchContext, prefilled: Prefilled, workers: 
     // Backends flush their table statistics when they exit: read them once the workers are gone.
     await sleep(500);
     const r = await client.query<{ n: string | null }>(
-      `SELECT sum(n_tup_ins + n_tup_upd)::text AS n FROM pg_stat_user_tables WHERE relname IN ('user_daily', 'user_daily_event', 'user_minute', 'global_minute')`,
+      `SELECT sum(n_tup_ins + n_tup_upd)::text AS n FROM pg_stat_user_tables WHERE relname IN ('user_daily', 'user_minute', 'global_minute')`,
     );
     const rows = Number(r.rows[0]?.n ?? NaN);
     return { ...result, rowsWrittenPerEvent: Number.isFinite(rows) ? round(rows / prefilled.count, 3) : null };

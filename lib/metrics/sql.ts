@@ -9,6 +9,7 @@
  * combiners, tests/integration/session-metrics.integration.test.ts the session metrics.
  */
 import { Prisma } from '@/lib/db/generated/client';
+import { EVENT_TYPES, type EventType } from '@/lib/events/schemas';
 import type { SessionStatsAcc } from './session-stats';
 
 /** The one collation for event type names in SQL: byte order, as JavaScript's `<` compares these ASCII names. */
@@ -154,22 +155,44 @@ export function mostCommonEventsSql(counts: Prisma.Sql): Prisma.Sql {
 }
 
 /**
- * user_daily's merge: userMetrics' (./user-metrics.ts, but for the per-type counts, which are
- * user_daily_event's) and eventSpan's (./event-span.ts).
+ * user_daily's count column of each event type: eventCounts' accumulator (./event-counts.ts) as
+ * columns. `clicks` and `page_views` are also clicksPerPageView's (./clicks-per-page-view.ts),
+ * which counts the same events. A new event type needs its column (a migration).
  */
+export const EVENT_TYPE_COLUMNS = {
+  addToCart: 'adds_to_cart',
+  click: 'clicks',
+  login: 'logins',
+  logout: 'logouts',
+  pageView: 'page_views',
+  purchase: 'purchases',
+  removeFromCart: 'removes_from_cart',
+  search: 'searches',
+} as const satisfies Record<EventType, string>;
+
+/** The count columns, in EVENT_TYPES order. */
+export const EVENT_TYPE_COLUMN_LIST: readonly string[] = EVENT_TYPES.map((t) => EVENT_TYPE_COLUMNS[t]);
+
+/**
+ * A user_daily row's counts per event type as (event_type, count) rows, for `CROSS JOIN LATERAL
+ * ${eventTypeCountsSql('d')} AS t(event_type, count)`: what mostCommonEventsSql and the per-type
+ * breakdowns read. Types with a count of 0 are rows too (filter them where "never seen" matters).
+ */
+export function eventTypeCountsSql(alias: string): Prisma.Sql {
+  if (!/^[a-z_]+$/.test(alias)) throw new Error(`eventTypeCountsSql: bad table alias ${alias}`);
+  return Prisma.raw(`(VALUES ${EVENT_TYPES.map((t) => `('${t}', ${alias}.${EVENT_TYPE_COLUMNS[t]})`).join(', ')})`);
+}
+
+/** user_daily's merge: userMetrics' (./user-metrics.ts; its per-type counts are EVENT_TYPE_COLUMNS) and eventSpan's (./event-span.ts). */
 export const userDailyMergeSql = Prisma.sql`
   event_count = user_daily.event_count + EXCLUDED.event_count,
   time_spent_seconds = user_daily.time_spent_seconds + EXCLUDED.time_spent_seconds,
-  clicks = user_daily.clicks + EXCLUDED.clicks,
-  page_views = user_daily.page_views + EXCLUDED.page_views,
+  ${Prisma.raw(EVENT_TYPE_COLUMN_LIST.map((c) => `${c} = user_daily.${c} + EXCLUDED.${c}`).join(',\n  '))},
   first_event_at = LEAST(user_daily.first_event_at, EXCLUDED.first_event_at),
   last_event_at = GREATEST(user_daily.last_event_at, EXCLUDED.last_event_at)`;
 
 /** user_daily's session columns' merge: sessionStats' (./session-stats.ts), sums of its accumulator. */
 export const userDailySessionMergeSql = Prisma.raw(SESSION_STATS_ACC_COLUMNS.map((c) => `${c} = user_daily.${c} + EXCLUDED.${c}`).join(',\n  '));
-
-/** user_daily_event's merge: eventCounts' (./event-counts.ts), one row per type. */
-export const userDailyEventMergeSql = Prisma.sql`count = user_daily_event.count + EXCLUDED.count`;
 
 /** user_minute's merge: eventCount's and timeSpent's (./event-count.ts, ./time-spent.ts). */
 export const userMinuteMergeSql = Prisma.sql`

@@ -8,7 +8,7 @@
  * The fixture's events (two UTC days, a session crossing midnight, ties, clicks before any page
  * view, a purchase without a cart, two events at the same millisecond, disorder within sessions)
  * are produced to a topic of this run, record timestamps = event times; the tables the worker
- * fills (user_daily, user_daily_event, user_session with each session's partition and offsets) are
+ * fills (user_daily with its counts per event type, user_session with each session's partition and offsets) are
  * written from the fixture's computation (web-api-sessions-worker has the real worker write them). Then: GET /api/users (values, every new sort both ways,
  * CSV), /daily, /sessions (list, limits, 400s, 404), /sessions/{start} (events read back from
  * Kafka in order; a late event in the range; retention), and the live snapshots.
@@ -21,6 +21,9 @@ import { GET as usersGET } from '@/app/api/users/route';
 import type { UserDaySummary, UserSessionDetail, UserSessionsPage, UsersTable } from '@/lib/contracts/dashboard';
 import { config, type Config } from '@/lib/config';
 import { createPrisma } from '@/lib/db/prisma';
+import { Prisma } from '@/lib/db/generated/client';
+import type { EventType } from '@/lib/events/schemas';
+import { EVENT_TYPE_COLUMNS } from '@/lib/metrics/sql';
 import { createKafka } from '@/lib/kafka/client';
 import { logger } from '@/lib/log';
 import { createSimulator } from '@/simulator/runner';
@@ -67,7 +70,9 @@ async function writeTables(): Promise<void> {
     await db.userDaily.create({
       data: { userId, day: new Date(`${day}T00:00:00Z`), eventCount: s.eventCount, timeSpentSeconds: BigInt(s.timeSpentSeconds), clicks: s.clicks, pageViews: s.pageViews, firstEventAt: new Date(Math.min(...times)), lastEventAt: new Date(Math.max(...times)) },
     });
-    await db.userDailyEvent.createMany({ data: Object.entries(s.eventCounts).map(([eventType, count]) => ({ userId, day: new Date(`${day}T00:00:00Z`), eventType, count })) });
+    for (const [eventType, count] of Object.entries(s.eventCounts)) {
+      await db.$executeRaw`UPDATE user_daily SET ${Prisma.raw(EVENT_TYPE_COLUMNS[eventType as EventType])} = ${count} WHERE user_id = ${userId} AND day = ${day}::date`;
+    }
   }
   await db.userSession.createMany({
     data: truth.map((s) => ({

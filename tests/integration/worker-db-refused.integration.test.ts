@@ -117,7 +117,7 @@ describe('worker and a database that refuses', () => {
     expect(actual.size).toBe(expected.size);
     expect(await tableSums(p.db)).toEqual({ days: accepted.length, minutes: accepted.length, global: accepted.length });
     expect(await p.db.userMinute.count({ where: { userId: REFUSED_USER } })).toBe(0);
-    expect(await p.db.userDailyEvent.count({ where: { userId: REFUSED_USER } })).toBe(0);
+    expect(await p.db.userDaily.count({ where: { userId: REFUSED_USER } })).toBe(0);
 
     // The refused events, and only they, are on the dead-letter topic, each once, with the database's reason.
     expect(await messageCount(p.kafka, p.cfg.TOPIC_DLQ)).toBe(refusedAt.size);

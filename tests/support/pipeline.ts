@@ -11,6 +11,7 @@ import { afterAll } from 'vitest';
 import { config, parseConfig, type Config } from '@/lib/config';
 import { createPrisma, type Db } from '@/lib/db/prisma';
 import { parseTimestamp } from '@/lib/events/timestamp';
+import { eventTypeCountsSql } from '@/lib/metrics/sql';
 import { adminQuery as adminQueryOn } from '@/tooling/infra/admin-query';
 import { migrate } from '@/tooling/infra/migrate';
 import { waitFor } from '@/lib/wait';
@@ -112,10 +113,12 @@ export interface DayTotals {
   eventCounts: Record<string, number>;
 }
 
-/** Everything in user_daily and user_daily_event, keyed `userId|day`. */
+/** Everything in user_daily, with its counts per event type (those above 0), keyed `userId|day`. */
 export async function readDailyTotals(db: Db): Promise<Map<string, DayTotals>> {
   const days = await db.userDaily.findMany();
-  const types = await db.userDailyEvent.findMany();
+  const types = await db.$queryRaw<{ userId: string; day: string; eventType: string; count: number }[]>`
+    SELECT d.user_id AS "userId", to_char(d.day, 'YYYY-MM-DD') AS day, t.event_type AS "eventType", t.count
+    FROM user_daily d CROSS JOIN LATERAL ${eventTypeCountsSql('d')} AS t(event_type, count) WHERE t.count > 0`;
   const out = new Map<string, DayTotals>();
   for (const d of days) {
     out.set(`${d.userId}|${d.day.toISOString().slice(0, 10)}`, {
@@ -129,7 +132,7 @@ export async function readDailyTotals(db: Db): Promise<Map<string, DayTotals>> {
     });
   }
   for (const t of types) {
-    const entry = out.get(`${t.userId}|${t.day.toISOString().slice(0, 10)}`);
+    const entry = out.get(`${t.userId}|${t.day}`);
     if (entry) entry.eventCounts[t.eventType] = t.count;
   }
   return out;

@@ -1,11 +1,12 @@
 /**
  * Deterministic aggregate rows for tests and benchmarks, written straight into the tables the worker
- * fills (user_daily, user_daily_event, user_session, user_minute and, on request, global_minute).
+ * fills (user_daily with its counts per event type, user_session, user_minute and, on request, global_minute).
  * Users are `${prefix}-00000` …; global_minute rows are added to whatever is there. The sessions of
  * a user-day (1 to 3, starting on that day) hold exactly its events and page views; their Kafka
  * offsets point nowhere (the session page says their events cannot be read).
  */
-import type { PrismaClient } from '@/lib/db/generated/client';
+import { Prisma, type PrismaClient } from '@/lib/db/generated/client';
+import { EVENT_TYPE_COLUMNS } from '@/lib/metrics/sql';
 import { EVENT_TYPES } from '@/lib/events/schemas';
 import { applyGlobalTotalsOf, fillUserDaySessionStats } from '@/tooling/db/derived-totals';
 
@@ -70,6 +71,24 @@ function rng(seed: number) {
   };
 }
 
+interface TypeCount {
+  userId: string;
+  day: Date;
+  eventType: string;
+  count: number;
+}
+
+/** Sets one event type's count column of the given user-days (rows of user_daily already written). */
+async function setTypeCounts(db: PrismaClient, column: string, counts: readonly TypeCount[]): Promise<void> {
+  for (let i = 0; i < counts.length; i += 20_000) {
+    const part = counts.slice(i, i + 20_000);
+    await db.$executeRaw`
+      UPDATE user_daily d SET ${Prisma.raw(column)} = x.c
+      FROM unnest(${part.map((c) => c.userId)}::text[], ${part.map((c) => c.day.toISOString().slice(0, 10))}::date[], ${part.map((c) => c.count)}::int[]) AS x(u, day, c)
+      WHERE d.user_id = x.u AND d.day = x.day`;
+  }
+}
+
 export function seedUserId(prefix: string, i: number): string {
   return `${prefix}-${String(i).padStart(5, '0')}`;
 }
@@ -79,7 +98,7 @@ export async function seedAggregates(db: PrismaClient, o: SeedOptions): Promise<
   const random = rng(o.seed ?? 42);
   const today = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), new Date(now).getUTCDate());
   const daily: Parameters<PrismaClient['userDaily']['createMany']>[0] extends infer A ? (A extends { data: infer D } ? (D extends readonly (infer R)[] ? R[] : never) : never) : never = [];
-  const events: { userId: string; day: Date; eventType: string; count: number }[] = [];
+  const events: TypeCount[] = [];
   const sessions: SessionRow[] = [];
   // Its own random stream, so the other tables hold what they held before sessions were seeded.
   const sessionRandom = rng((o.seed ?? 42) + 7919);
@@ -101,7 +120,7 @@ export async function seedAggregates(db: PrismaClient, o: SeedOptions): Promise<
     }
   }
   for (let i = 0; i < daily.length; i += 5000) await db.userDaily.createMany({ data: daily.slice(i, i + 5000), skipDuplicates: true });
-  for (let i = 0; i < events.length; i += 5000) await db.userDailyEvent.createMany({ data: events.slice(i, i + 5000), skipDuplicates: true });
+  for (const type of EVENT_TYPES) await setTypeCounts(db, EVENT_TYPE_COLUMNS[type], events.filter((e) => e.eventType === type));
   for (let i = 0; i < sessions.length; i += 5000) await db.userSession.createMany({ data: sessions.slice(i, i + 5000), skipDuplicates: true });
 
   const minutes = o.minutes ?? 0;
@@ -141,7 +160,6 @@ export async function deleteSeeded(db: PrismaClient, prefix: string): Promise<vo
   const pattern = `${prefix}-%`;
   await applyGlobalTotalsOf(db, pattern, -1);
   await db.$executeRaw`DELETE FROM user_daily WHERE user_id LIKE ${pattern}`;
-  await db.$executeRaw`DELETE FROM user_daily_event WHERE user_id LIKE ${pattern}`;
   await db.$executeRaw`DELETE FROM user_minute WHERE user_id LIKE ${pattern}`;
   await db.$executeRaw`DELETE FROM user_session WHERE user_id LIKE ${pattern}`;
 }

@@ -1,6 +1,6 @@
 /**
  * The worker's three aggregates, each a combiner of lib/metrics keyed as its table is keyed: per
- * user and UTC day (user_daily and user_daily_event), per user and window (user_minute), per window
+ * user and UTC day (user_daily, with its counts per event type), per user and window (user_minute), per window
  * and event type (global_minute). An Aggregate holds one batch's increments; the sink merges them
  * into the stored rows with the same merges in SQL (lib/metrics/sql.ts). Merge is what makes
  * batching and scale-out safe: any split of a stream gives the same totals.

@@ -20,8 +20,10 @@
  * bench's active backends waited on a lock). Rows are written in key order, and the shared tables
  * in one order, so concurrent commits lock shared rows in one order and cannot deadlock each other.
  */
-import { byUserThenDay, userDayKey, type Aggregate } from '@/worker/core/aggregate';
-import { globalMinuteMergeSql, userDailyEventMergeSql, userDailyMergeSql, userDailySessionMergeSql, userMinuteMergeSql } from '@/lib/metrics/sql';
+import { byUserThenDay, userDayKey, type Aggregate, type UserDayAcc } from '@/worker/core/aggregate';
+import { EVENT_TYPES } from '@/lib/events/schemas';
+import { EVENT_TYPE_COLUMN_LIST, globalMinuteMergeSql, userDailyMergeSql, userDailySessionMergeSql, userMinuteMergeSql } from '@/lib/metrics/sql';
+import { Prisma } from '@/lib/db/generated/client';
 import { boundNotice, COMMIT_CHANNEL, type CommitNotice } from '@/lib/contracts/commit-notice';
 import type { Db } from '@/lib/db/prisma';
 import { MS, textArray, valueArray } from './sql-rows';
@@ -36,6 +38,14 @@ class Fenced extends Error {}
 type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/** user_daily's count columns per event type, in EVENT_TYPES order (also the unnest aliases). */
+const typeColumnsSql = Prisma.raw(EVENT_TYPE_COLUMN_LIST.join(', '));
+
+/** The user-days' counts per event type: one int[] per EVENT_TYPES column (0 for a type not seen). */
+function typeColumnArrays(days: readonly UserDayAcc[]): Prisma.Sql {
+  return Prisma.join(EVENT_TYPES.map((type) => Prisma.sql`${valueArray(days.map((d) => d.eventCounts[type] ?? 0))}::int[]`));
+}
 
 export class PostgresSink implements AggregateSink {
   constructor(private readonly db: Db) {}
@@ -127,7 +137,7 @@ interface InsertedUsers {
 }
 
 /**
- * The batch's rows of its users (user_daily, user_daily_event, user_minute): one set-based upsert
+ * The batch's rows of its users (user_daily, user_minute): one set-based upsert
  * per table, each column one array literal (sql-rows.ts), user_daily's with the session figures'
  * changes of its user-days. Returns the users new on each day and in each window, for the shared
  * rows (global_daily, global_minute_users), and the session changes of user-days it did not write.
@@ -145,24 +155,17 @@ async function upsertUserRows(tx: Tx, agg: Aggregate, sessionStats: readonly Use
     });
     const inserted = await tx.$queryRaw<{ day: string; users: number }[]>`
       WITH upserted AS (
-      INSERT INTO user_daily (user_id, day, event_count, time_spent_seconds, clicks, page_views, first_event_at, last_event_at, updated_at, ${sessionColumnsSql})
-      SELECT u, d, c, t, cl, pv, ${MS('f')}, ${MS('l')}, now(), ${sessionColumnsSql}
+      INSERT INTO user_daily (user_id, day, event_count, time_spent_seconds, ${typeColumnsSql}, first_event_at, last_event_at, updated_at, ${sessionColumnsSql})
+      SELECT u, d, c, t, ${typeColumnsSql}, ${MS('f')}, ${MS('l')}, now(), ${sessionColumnsSql}
       FROM unnest(${textArray(days.map((d) => d.userId))}::text[], ${textArray(days.map((d) => d.day))}::date[], ${valueArray(days.map((d) => d.eventCount))}::int[],
-                  ${valueArray(days.map((d) => d.timeSpentSeconds))}::bigint[], ${valueArray(days.map((d) => d.clicks))}::int[], ${valueArray(days.map((d) => d.pageViews))}::int[],
+                  ${valueArray(days.map((d) => d.timeSpentSeconds))}::bigint[], ${typeColumnArrays(days)},
                   ${valueArray(days.map((d) => d.firstEventMs))}::bigint[], ${valueArray(days.map((d) => d.lastEventMs))}::bigint[], ${sessionColumnArrays(own)})
-           AS x(u, d, c, t, cl, pv, f, l, ${sessionColumnsSql})
+           AS x(u, d, c, t, ${typeColumnsSql}, f, l, ${sessionColumnsSql})
       ON CONFLICT (user_id, day) DO UPDATE SET ${userDailyMergeSql}, ${userDailySessionMergeSql}, updated_at = now()
       RETURNING day, xmax = 0 AS inserted
       )
       SELECT to_char(day, 'YYYY-MM-DD') AS day, count(*)::int AS users FROM upserted WHERE inserted GROUP BY day`;
     for (const r of inserted) usersPerDay.set(r.day, r.users);
-
-    const types = days.flatMap((d) => Object.entries(d.eventCounts).sort(([a], [b]) => (a < b ? -1 : 1)).map(([eventType, count]) => ({ userId: d.userId, day: d.day, eventType, count })));
-    await tx.$executeRaw`
-      INSERT INTO user_daily_event (user_id, day, event_type, count)
-      SELECT u, d, e, c
-      FROM unnest(${textArray(types.map((t) => t.userId))}::text[], ${textArray(types.map((t) => t.day))}::date[], ${textArray(types.map((t) => t.eventType))}::text[], ${valueArray(types.map((t) => t.count))}::int[]) AS x(u, d, e, c)
-      ON CONFLICT (user_id, day, event_type) DO UPDATE SET ${userDailyEventMergeSql}`;
   }
 
   const windows = [...agg.userWindows.values()].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.windowStartMs - b.windowStartMs));

@@ -1,5 +1,5 @@
 /**
- * The Redis sink: the same per-user figures as PostgreSQL's user_daily / user_daily_event /
+ * The Redis sink: the same per-user figures as PostgreSQL's user_daily (with its counts per type) /
  * user_minute (and global_minute), kept as Redis hashes and per-day sorted sets for services that
  * want counters (personalisation, rate limits, leaderboards). Exactly-once on its own: each batch
  * is one atomic Lua script fenced on this sink's own stored offset (redis-commit-script.ts), and

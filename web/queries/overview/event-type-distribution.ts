@@ -1,6 +1,6 @@
 /**
  * Events by type since an instant (e.g. today's UTC midnight), from global_minute: a few thousand
- * rows at most, where user_daily_event would be one row per user and type.
+ * rows at most, where user_daily would be one row per user.
  */
 import { prisma } from '@/web/queries/db';
 

@@ -1,6 +1,6 @@
 /**
  * Users' metrics per UTC day over a range, in one statement for any number of users: the event
- * metrics of user_daily (with the per-type counts from user_daily_event) and the session metrics of the sessions whose first event is on
+ * metrics of user_daily (with its counts per event type) and the session metrics of the sessions whose first event is on
  * that day (user_session, summed by sessionStatsAccSql). Days without events are left out; sorted
  * by day. A session's day always has events (its first event), so no session day is lost.
  */
@@ -8,7 +8,7 @@ import { prisma } from '@/web/queries/db';
 import { groupBy } from '@/lib/group-by';
 import type { DayRange } from '@/lib/days';
 import type { UserDaySummary } from '@/lib/contracts/dashboard';
-import { EVENT_TYPE_COLLATION, sessionStatsAccOf, sessionStatsAccSql, type SessionStatsAccColumns } from '@/lib/metrics/sql';
+import { EVENT_TYPE_COLLATION, eventTypeCountsSql, sessionStatsAccOf, sessionStatsAccSql, type SessionStatsAccColumns } from '@/lib/metrics/sql';
 import { sessionStats } from '@/lib/metrics/session-stats';
 import { userMetrics } from '@/lib/metrics/user-metrics';
 
@@ -19,8 +19,8 @@ export async function usersDaily(userIds: readonly string[], range: DayRange): P
   const rows = await prisma().$queryRaw<Row[]>`
     SELECT d.user_id, to_char(d.day, 'YYYY-MM-DD') AS day, d.event_count, d.time_spent_seconds::float8 AS time_spent,
            d.clicks, d.page_views,
-           (SELECT json_object_agg(e.event_type, e.count ORDER BY e.event_type ${EVENT_TYPE_COLLATION})
-              FROM user_daily_event e WHERE e.user_id = d.user_id AND e.day = d.day AND e.count > 0) AS event_counts,
+           (SELECT json_object_agg(t.event_type, t.count ORDER BY t.event_type ${EVENT_TYPE_COLLATION})
+              FROM ${eventTypeCountsSql('d')} AS t(event_type, count) WHERE t.count > 0) AS event_counts,
            s.*
     FROM user_daily d
     CROSS JOIN LATERAL (SELECT ${sessionStatsAccSql('us')} FROM user_session us WHERE us.user_id = d.user_id AND us.day = d.day) s

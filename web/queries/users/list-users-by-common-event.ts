@@ -4,32 +4,32 @@
  * order is total, so keyset paging is exact both ways). The most common events are
  * mostCommonEventsSql's (lib/metrics/sql.ts), and so is the order of the names.
  *
- * The key is not stored, so every page works it out for all users of the period from
- * user_daily_event. For one day the index (day, user_id, count DESC, event_type) hands the rows
- * over grouped by user (an index-only scan), and only each user's few types are sorted; a range
- * sums counts per user and type first. Only the page's rows are then joined with user_daily. Cost grows with the users (and
- * days) in the period, not with the page number. Users are listed from user_daily_event, which the
- * worker writes in the same transaction as user_daily, so every user of the period is in both, with
- * the session figures user_daily carries.
+ * The key is not stored, so every page works it out for all users of the period from user_daily's
+ * counts per type (eventTypeCountsSql): for one day each user's row gives its few types, which are
+ * sorted; a range sums counts per user and type first. Only the page's rows are then read again
+ * with their other figures. Cost grows with the users (and days) in the period, not with the page
+ * number.
  */
 import { Prisma, prisma } from '@/web/queries/db';
 import { keyset, keysetPage, type KeysetPage } from './users-keyset';
 import { prefixFilter, toUserRow, userDailyColumns, type ListUsersInput, type RawUserRow, type UserRow } from './users-rows';
 import type { DayRange } from '@/lib/days';
-import { mostCommonEventsSql } from '@/lib/metrics/sql';
+import { eventTypeCountsSql, mostCommonEventsSql } from '@/lib/metrics/sql';
 
 /** Each user's (user_id, most_common_events, most_common_event) over the period, from the counts per user and type. */
 function mostCommonPerUser(range: DayRange, q: string): Prisma.Sql {
-  const filter = prefixFilter('user_id', q);
+  const filter = prefixFilter('d.user_id', q);
   if (range.from === range.to) {
     return mostCommonEventsSql(Prisma.sql`
-      SELECT user_id, event_type, count FROM user_daily_event WHERE day = ${range.from}::date ${filter}`);
+      SELECT d.user_id, t.event_type, t.count
+      FROM user_daily d CROSS JOIN LATERAL ${eventTypeCountsSql('d')} AS t(event_type, count)
+      WHERE d.day = ${range.from}::date ${filter}`);
   }
   return mostCommonEventsSql(Prisma.sql`
-    SELECT user_id, event_type, SUM(count) AS count
-    FROM user_daily_event
-    WHERE day BETWEEN ${range.from}::date AND ${range.to}::date ${filter}
-    GROUP BY user_id, event_type`);
+    SELECT d.user_id, t.event_type, SUM(t.count) AS count
+    FROM user_daily d CROSS JOIN LATERAL ${eventTypeCountsSql('d')} AS t(event_type, count)
+    WHERE d.day BETWEEN ${range.from}::date AND ${range.to}::date ${filter}
+    GROUP BY d.user_id, t.event_type`);
 }
 
 export async function listUsersByCommonEvent(
