@@ -6,12 +6,14 @@ import { getRuntime, type WebRuntime } from '@/web/live/runtime';
 
 export const dynamic = 'force-dynamic';
 
-/** The page's data as of now (the request time is read here, not while rendering). */
+/**
+ * The page's data: with the live side running, the snapshots its rooms answer subscribers with
+ * (read once for concurrent requests, at most 400 ms old, so a burst of page loads costs one set of
+ * statements); without it, read now (the request time is read here, not while rendering).
+ */
 function loadOverview(cfg: Config, runtime: WebRuntime | undefined) {
-  return Promise.all([
-    overviewSnapshot(cfg.WINDOW_SIZE_MS, Date.now(), runtime?.eventsPerSecond()),
-    runtime ? runtime.pipelineStatus() : Promise.resolve(null),
-  ]);
+  if (runtime) return Promise.all([runtime.sharedOverview(), runtime.sharedPipelineStatus()]);
+  return Promise.all([overviewSnapshot(cfg.WINDOW_SIZE_MS, Date.now()), Promise.resolve(null)]);
 }
 
 export default async function OverviewPage() {

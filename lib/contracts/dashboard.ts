@@ -219,3 +219,6 @@ export interface UserLiveSnapshot {
   /** The user's newest sessions (today and yesterday, at most 20), newest first, so the list stays live. */
   sessions: UserSessionRow[];
 }
+
+/** What a user's page starts its live part from: a snapshot without the newest sessions (the page lists the range's own). */
+export type UserPageLive = Omit<UserLiveSnapshot, 'sessions'>;

@@ -29,7 +29,10 @@ import { logger } from '@/lib/log';
 import { createSimulator } from '@/simulator/runner';
 import { overviewSnapshot } from '@/web/live/overview-snapshot';
 import { startLive, type Live } from '@/web/live/start-live';
-import { userLiveSnapshot, usersLiveSnapshots } from '@/web/live/user-snapshot';
+import { userLiveSnapshot, userPageStart, usersLiveSnapshots } from '@/web/live/user-snapshot';
+import { userDaily } from '@/web/queries/user/user-daily';
+import { userExists } from '@/web/queries/user/user-exists';
+import { userSessions } from '@/web/queries/user/user-sessions';
 import { dayTotals, emptyDay } from '@/web/queries/overview/day-totals';
 import { applyGlobalTotalsOf, fillUserDaySessionStats } from '@/tooling/db/derived-totals';
 import { deleteSeeded } from '@/tests/support/seed';
@@ -410,6 +413,23 @@ describe('the live snapshots carry the session figures', () => {
     expect(snap.today).toEqual(today.length === 0 ? null : { day: TODAY, ...expectedEventStats(today), ...expectedSessionStats(sessionsOf(userId, TODAY)) });
     // The sessions of yesterday (DAY2) and today, newest first.
     expect(snap.sessions).toEqual(sessionsOf(userId).filter((s) => dayOfMs(s.startMs) >= DAY2).sort((a, b) => b.startMs - a.startMs).slice(0, 20).map((x) => expectedRow(x)));
+  });
+
+  it('a user’s page starts from the same figures as the snapshot and the listings (today’s row read once when the range holds today)', async () => {
+    const unseen = `${prefix}-nobody`;
+    for (const userId of [...users, unseen]) {
+      // A range holding today, and one of past days only (today's figures then read on their own).
+      for (const range of [{ from: DAY1, to: TODAY }, { from: DAY1, to: DAY1 }]) {
+        const start = await userPageStart(userId, range, 2);
+        const snap = await userLiveSnapshot(userId);
+        expect(start, `${userId} ${range.from}..${range.to}`).toEqual({
+          exists: await userExists(userId),
+          days: await userDaily(userId, range),
+          live: { userId, at: start.live.at, today: snap.today, minutes: snap.minutes },
+          sessions: await userSessions(userId, range, 2),
+        });
+      }
+    }
   });
 
   it('every watched user at once (one batch, as a flush builds them): each snapshot is that user’s own, and an unseen user’s is empty', async () => {

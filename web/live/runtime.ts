@@ -5,6 +5,7 @@
  */
 import type { Config } from '@/lib/config';
 import type { CommitNotice } from '@/lib/contracts/commit-notice';
+import type { OverviewSnapshot } from '@/lib/contracts/dashboard';
 import type { PipelineStatus } from '@/lib/contracts/pipeline-status';
 import type { RecentEvents } from './recent-events';
 import type { SimulationController } from './simulation-controller';
@@ -23,8 +24,14 @@ export interface WebRuntime {
   /** Events per second as committed by the worker, when known. */
   eventsPerSecond(): number | undefined;
   lastNotice(): CommitNotice | null;
-  /** The pipeline's status now (GET /api/pipeline, the overview page, the `pipeline` room). */
+  /** The pipeline's status now (GET /api/pipeline). */
   pipelineStatus(): Promise<PipelineStatus>;
+  /**
+   * The overview and the pipeline status as the `overview` and `pipeline` rooms are answered on
+   * subscribing (and the overview page renders): read once for concurrent callers and kept 400 ms.
+   */
+  sharedOverview(): Promise<OverviewSnapshot>;
+  sharedPipelineStatus(): Promise<PipelineStatus>;
   /** Tells live clients that the simulator changed (pushes the pipeline room now). */
   simulatorChanged(): void;
   /** Whether the commit listener is connected (for health). */

@@ -104,6 +104,8 @@ export function startLive(o: LiveOptions): Live {
     eventsPerSecond: () => sampler.rate(),
     lastNotice: () => lastNotice,
     pipelineStatus: loadPipeline,
+    sharedOverview: () => overview.get(),
+    sharedPipelineStatus: () => pipeline.get(),
     simulatorChanged: () => publisher.pipelineChanged(),
     listenerConnected: () => listener.connected,
   };

@@ -17,7 +17,7 @@ import { mergeLiveSessions } from '@/components/live/live-sessions';
 import { useLiveEvent } from '@/components/live/socket';
 import { SessionsTable } from '@/components/SessionsTable';
 import { eachDay, type DayRange } from '@/lib/days';
-import type { RecentEvent, UserDaySummary, UserLiveSnapshot, UserSessionRow, UserSessionsPage } from '@/lib/contracts/dashboard';
+import type { RecentEvent, UserDaySummary, UserPageLive, UserSessionRow, UserSessionsPage } from '@/lib/contracts/dashboard';
 import { clicksPerPageViewFormula } from '@/lib/metrics/clicks-per-page-view';
 import { clickThroughRateFormula } from '@/lib/metrics/click-through-rate';
 import { mergeUserDays } from '@/lib/metrics/user-day-summary';
@@ -26,7 +26,8 @@ interface Props {
   userId: string;
   range: DayRange;
   initialDays: UserDaySummary[];
-  initialLive: UserLiveSnapshot;
+  /** Today's figures and minutes; the live sessions arrive with the first `user:update`. */
+  initialLive: UserPageLive;
   initialRecent: RecentEvent[];
   /** The range's newest sessions, and whether older ones exist. */
   initialSessions: { sessions: UserSessionRow[]; more: boolean };
@@ -40,7 +41,7 @@ const mostCommon = (types: string[]) => (types.length > 0 ? types.map(eventLabel
 
 export function UserLive({ userId, range, initialDays, initialLive, initialRecent, initialSessions, eventTypes }: Props) {
   const [days, setDays] = useState(initialDays);
-  const [live, setLive] = useState(initialLive);
+  const [live, setLive] = useState<UserPageLive>(initialLive);
   const [recent, setRecent] = useState(initialRecent);
   const [sessions, setSessions] = useState(initialSessions.sessions);
   const [moreSessions, setMoreSessions] = useState(initialSessions.more);

@@ -7,11 +7,8 @@ import { userIdParam } from '@/web/http/params';
 import { parsePageParams, type RawSearchParams } from '@/web/http/search-params';
 import { userDailyParamsSchema } from '@/web/http/user-detail-params';
 import { getRuntime } from '@/web/live/runtime';
-import { userLiveSnapshot } from '@/web/live/user-snapshot';
+import { userPageStart } from '@/web/live/user-snapshot';
 import { todayUtc } from '@/lib/days';
-import { userDaily } from '@/web/queries/user/user-daily';
-import { userExists } from '@/web/queries/user/user-exists';
-import { userSessions } from '@/web/queries/user/user-sessions';
 
 /** Sessions listed at first; older ones load on request (GET /api/users/{userId}/sessions). */
 const SESSIONS_SHOWN = 50;
@@ -34,12 +31,7 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
 export default async function UserPage({ params, searchParams }: { params: Params; searchParams: Promise<RawSearchParams> }) {
   const userId = await validUserId(params);
   const { data, problem } = parsePageParams(userDailyParamsSchema, await searchParams);
-  const [exists, days, live, sessions] = await Promise.all([
-    userExists(userId),
-    userDaily(userId, data.range),
-    userLiveSnapshot(userId),
-    userSessions(userId, data.range, SESSIONS_SHOWN),
-  ]);
+  const { exists, days, live, sessions } = await userPageStart(userId, data.range, SESSIONS_SHOWN);
   if (!exists) notFound();
   const recent = getRuntime()?.recent.of(userId) ?? [];
   const csv = new URLSearchParams({ from: data.range.from, to: data.range.to, format: 'csv' });
