@@ -13,7 +13,7 @@ import { ensureTopics } from '@/lib/kafka/topics';
 import { logger } from '@/lib/log';
 import { runMain } from '@/lib/run-main';
 import { onShutdown, stopStep } from '@/lib/shutdown';
-import { PostgresSink } from '@/worker/shell/postgres-sink';
+import { createPostgresSink } from '@/worker/shell/postgres-sink';
 import { createWorker, type Worker } from './worker';
 
 /** Inside the 10 s a supervisor usually allows before SIGKILL, with room for a busy machine. */
@@ -45,7 +45,7 @@ runMain(async () => {
     if (stopping) return;
     await ensureTopics(kafka, cfg);
     if (stopping) return;
-    worker = createWorker({ cfg, kafka, sink: new PostgresSink(db) });
+    worker = createWorker({ cfg, kafka, sink: createPostgresSink(cfg.DATABASE_URL, 10, db) });
     await worker.start();
   } catch (err) {
     // A start-up step cut short by the shutdown: the shutdown decides how the process ends.

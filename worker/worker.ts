@@ -9,7 +9,6 @@
 import type http from 'node:http';
 import type { Kafka } from 'kafkajs';
 import type { Config } from '@/lib/config';
-import { createPrisma } from '@/lib/db/prisma';
 import { createEventProducer } from '@/lib/kafka/producer';
 import { logger } from '@/lib/log';
 import { createRedis } from '@/lib/redis/client';
@@ -17,7 +16,7 @@ import { stopStep } from '@/lib/shutdown';
 import { createPartitionLogReader } from '@/worker/shell/partition-log';
 import { startHealthServer, type WorkerHealth } from '@/worker/shell/health-server';
 import { createWorkerMetrics, RateMeter } from '@/worker/shell/prometheus';
-import { PostgresSink } from '@/worker/shell/postgres-sink';
+import { createPostgresSink } from '@/worker/shell/postgres-sink';
 import { RedisSink } from '@/worker/shell/redis-sink';
 import { createSideTopicSender } from '@/worker/shell/side-topic-sender';
 import { startSinkLagSampler } from '@/worker/shell/sink-lag';
@@ -65,7 +64,7 @@ export interface Worker {
 export function createWorker(o: WorkerOptions): Worker {
   const { cfg, kafka } = o;
   const log = logger('worker');
-  const sink = o.sink ?? new PostgresSink(createPrisma(cfg.DATABASE_URL, 10));
+  const sink = o.sink ?? createPostgresSink(cfg.DATABASE_URL, 10);
   const metrics = createWorkerMetrics();
   const rate = new RateMeter();
   // Dead-letter and late messages; sends queue in call order (see lib/kafka/producer.ts).

@@ -15,10 +15,9 @@ import type { Config } from '@/lib/config';
 import type { ClickstreamEvent } from '@/lib/events/schemas';
 import { waitFor } from '@/lib/wait';
 import { createKafka } from '@/lib/kafka/client';
-import { createPrisma } from '@/lib/db/prisma';
 import { simulatedClock } from '@/simulator/clock';
 import { createEventSequence, type EventSequence } from '@/simulator/sequence';
-import { PostgresSink } from '@/worker/shell/postgres-sink';
+import { createPostgresSink } from '@/worker/shell/postgres-sink';
 import type { AggregateSink } from '@/worker/shell/sink';
 import { createWorker, type Worker } from '@/worker/worker';
 import { configFor, createTopics, deleteTopics, differences, freshDatabase, groundTruth, pipelineEnv, produce, readDailyTotals, readTopic } from '@/tests/support/pipeline';
@@ -54,7 +53,7 @@ async function startWorker(cfg: Config, name: string, sink?: AggregateSink): Pro
 
 /** The PostgreSQL sink with commits that can be slowed down, as on a busy database connection. */
 function slowableSink(cfg: Config) {
-  const sink = new PostgresSink(createPrisma(cfg.DATABASE_URL, 10));
+  const sink = createPostgresSink(cfg.DATABASE_URL, 10);
   let delayMs = 0;
   return {
     setDelay: (ms: number) => void (delayMs = ms),

@@ -22,7 +22,7 @@ import { EVENT_TYPES } from '@/lib/events/schemas';
 import { userMetrics } from '@/lib/metrics/user-metrics';
 import { migrate } from '@/tooling/infra/migrate';
 import { addEvent, createAggregate, mergeAggregates, type Aggregate, type CoreEvent } from '@/worker/core/aggregate';
-import { PostgresSink } from '@/worker/shell/postgres-sink';
+import { createPostgresSink, type PostgresSink } from '@/worker/shell/postgres-sink';
 import { adminQuery } from '@/tooling/infra/admin-query';
 
 const WINDOW_MS = 60_000;
@@ -46,11 +46,11 @@ beforeAll(async () => {
   url.pathname = `/${name}`;
   await migrate(url.toString(), path.resolve('prisma/migrations'), () => {});
   db = createPrisma(url.toString(), 2);
-  sink = new PostgresSink(db);
+  sink = createPostgresSink(url.toString(), 2);
 });
 
 afterAll(async () => {
-  await db.$disconnect();
+  await Promise.all([db.$disconnect(), sink.close()]);
   await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
 });
 

@@ -13,11 +13,11 @@
 import type { Kafka, Message } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '@/lib/config';
-import { createPrisma, type Db } from '@/lib/db/prisma';
+import type { Db } from '@/lib/db/prisma';
 import type { ClickstreamEvent } from '@/lib/events/schemas';
 import { waitFor } from '@/lib/wait';
 import { createKafka } from '@/lib/kafka/client';
-import { PostgresSink } from '@/worker/shell/postgres-sink';
+import { createPostgresSink, type PostgresSink } from '@/worker/shell/postgres-sink';
 import type { AggregateSink, BatchCommit, CommitOutcome } from '@/worker/shell/sink';
 import { createWorker, type Worker } from '@/worker/worker';
 import { configFor, createTopics, deleteTopics, differences, freshDatabase, groundTruth, pipelineEnv, produce, readDailyTotals, readTopic, waitForCommitted } from '@/tests/support/pipeline';
@@ -153,7 +153,7 @@ describe('worker replay', () => {
     expect(expectedDead.size).toBe(invalid.length);
 
     // Run 1: reads everything, writes the dead-letter topic, never commits a batch; then it is stopped.
-    const dying = new DiesBeforeCommit(new PostgresSink(createPrisma(cfg.DATABASE_URL, 4)));
+    const dying = new DiesBeforeCommit(createPostgresSink(cfg.DATABASE_URL, 4));
     const first: Worker = createWorker({ cfg, kafka, sink: dying });
     let firstStopped = false;
     cleanups.push(async () => {

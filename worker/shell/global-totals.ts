@@ -12,7 +12,7 @@
  * so concurrent batches lock its rows in one order.
  */
 import { Prisma } from '@/lib/db/generated/client';
-import type { Db } from '@/lib/db/prisma';
+import type { SqlRunner } from './pg-transaction';
 import { SESSION_STATS_ACC_COLUMNS, sessionStatsAccColumnsOf } from '@/lib/metrics/sql';
 import type { UserDayAcc } from '@/worker/core/aggregate';
 import type { UserDaySessionStatsChange } from '@/worker/core/session-stats-changes';
@@ -59,7 +59,7 @@ const setSql = Prisma.raw(GLOBAL_DAILY_COLUMNS.map((c) => `${c} = global_daily.$
 const columnsSql = Prisma.raw(GLOBAL_DAILY_COLUMNS.join(', '));
 
 /** Adds a batch's day totals to global_daily, in day order; runs inside the batch's transaction. */
-export async function addDayTotals(tx: Pick<Db, '$executeRaw'>, totals: DayTotals): Promise<void> {
+export async function addDayTotals(tx: SqlRunner, totals: DayTotals): Promise<void> {
   if (totals.size === 0) return;
   const days = [...totals.keys()].sort();
   const columns = GLOBAL_DAILY_COLUMNS.map((c) => Prisma.sql`${valueArray(days.map((d) => totalsOf(totals, d)[c]))}::bigint[]`);
@@ -87,7 +87,7 @@ export function sessionColumnArrays(changes: readonly (UserDaySessionStatsChange
  * does not write (its own rows take their changes with their events: one row version, not two).
  * Runs inside the batch's transaction.
  */
-export async function addUserDaySessionStats(tx: Pick<Db, '$executeRaw'>, sessions: readonly UserDaySessionStatsChange[]): Promise<void> {
+export async function addUserDaySessionStats(tx: SqlRunner, sessions: readonly UserDaySessionStatsChange[]): Promise<void> {
   if (sessions.length === 0) return;
   await tx.$executeRaw`
     UPDATE user_daily d SET ${userDaySetSql}

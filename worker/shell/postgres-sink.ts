@@ -1,5 +1,6 @@
 /**
- * The PostgreSQL sink, through Prisma. One transaction per batch:
+ * The PostgreSQL sink. One transaction per batch, on node-postgres directly (pg-transaction.ts; the
+ * statements are Prisma.sql fragments, and Prisma loads positions and sessions):
  *   1. move partition_state's next_offset and watermark, fenced on the offset the batch started
  *      from (this also takes the row lock, so two writers of one partition serialise);
  *   2. one set-based INSERT ... SELECT FROM unnest(...) ON CONFLICT DO UPDATE per table, merging
@@ -25,7 +26,9 @@ import { EVENT_TYPES } from '@/lib/events/schemas';
 import { EVENT_TYPE_COLUMN_LIST, globalMinuteMergeSql, userDailyMergeSql, userDailySessionMergeSql, userMinuteMergeSql } from '@/lib/metrics/sql';
 import { Prisma } from '@/lib/db/generated/client';
 import { boundNotice, COMMIT_CHANNEL, type CommitNotice } from '@/lib/contracts/commit-notice';
-import type { Db } from '@/lib/db/prisma';
+import { createPrisma, type Db } from '@/lib/db/prisma';
+import type pg from 'pg';
+import { createTransactionPool, inTransaction, type SqlRunner } from './pg-transaction';
 import { MS, textArray, valueArray } from './sql-rows';
 import { addDayTotals, addUserDaySessionStats, dayTotalsOf, sessionColumnArrays, sessionColumnsSql } from './global-totals';
 import type { UserDaySessionStatsChange } from '@/worker/core/session-stats-changes';
@@ -35,7 +38,7 @@ import type { AggregateSink, BatchCommit, CommitOutcome, StoredPartition } from 
 
 class Fenced extends Error {}
 
-type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+type Tx = SqlRunner;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -47,8 +50,20 @@ function typeColumnArrays(days: readonly UserDayAcc[]): Prisma.Sql {
   return Prisma.join(EVENT_TYPES.map((type) => Prisma.sql`${valueArray(days.map((d) => d.eventCounts[type] ?? 0))}::int[]`));
 }
 
+/**
+ * The sink on a database URL: `db` (Prisma) for the positions and sessions it loads, a pg pool of
+ * `max` connections for the commits.
+ */
+export function createPostgresSink(databaseUrl: string, max = 10, db: Db = createPrisma(databaseUrl, max)): PostgresSink {
+  return new PostgresSink(db, createTransactionPool({ connectionString: databaseUrl, max, connectTimeoutMs: 10_000, statementTimeoutMs: 60_000 }));
+}
+
 export class PostgresSink implements AggregateSink {
-  constructor(private readonly db: Db) {}
+  /** `pool`: the commits' connections (pg-transaction.ts); `db`: everything else. Both are closed by close(). */
+  constructor(
+    private readonly db: Db,
+    private readonly pool: pg.Pool,
+  ) {}
 
   /** The position and the open sessions stored with it, read in one snapshot (so both are of the same commit). */
   async loadPosition(topic: string, partition: number): Promise<StoredPartition | null> {
@@ -81,8 +96,7 @@ export class PostgresSink implements AggregateSink {
 
   async commit(b: BatchCommit): Promise<CommitOutcome> {
     try {
-      await this.db.$transaction(
-        async (tx) => {
+      await inTransaction(this.pool, async (tx) => {
           await advancePosition(tx, b);
           const sessionStats = b.sessions?.kind === 'update' ? b.sessions.stats : [];
           const { inserted, otherSessionStats } = await upsertUserRows(tx, b.aggregate, sessionStats);
@@ -93,9 +107,7 @@ export class PostgresSink implements AggregateSink {
           await addSessionEnds(tx, b.sessions?.kind === 'update' ? b.sessions.ends : []);
           await addDayTotals(tx, dayTotalsOf(b.aggregate.userDays.values(), inserted.usersPerDay, sessionStats));
           if (b.notice) await notify(tx, b.notice);
-        },
-        { maxWait: 10_000, timeout: 60_000 },
-      );
+      });
       return 'committed';
     } catch (err) {
       if (err instanceof Fenced) return 'fenced';
@@ -104,7 +116,7 @@ export class PostgresSink implements AggregateSink {
   }
 
   async close(): Promise<void> {
-    await this.db.$disconnect();
+    await Promise.all([this.db.$disconnect(), this.pool.end()]);
   }
 }
 

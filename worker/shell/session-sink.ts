@@ -15,14 +15,14 @@
  * partition's open sessions become final as they stand and its session_state goes.
  */
 import { SESSIONS_REFUSAL_PREFIX } from '@/lib/contracts/position-reset';
-import type { Db } from '@/lib/db/prisma';
+import type { SqlRunner } from './pg-transaction';
 import { MS, textArray, valueArray } from './sql-rows';
 import type { UserDaySessionStatsChange } from '@/worker/core/session-stats-changes';
 import type { SessionEndMinuteChange } from '@/worker/core/session-end-minutes';
 import { byKey, sessionKeyString, sessionStateFromJson, type OpenSession, type SessionRow, type SessionSettings, type SessionState, type SessionUpdate, type UserSessions } from '@/worker/core/sessions';
 
-/** What may run SQL: the client, or a transaction of it. */
-type Sql = Pick<Db, '$executeRaw' | '$queryRaw'>;
+/** What may run SQL: a Prisma client or transaction, or the commit's pg transaction. */
+type Sql = SqlRunner;
 
 /** The settings a stored session state depends on, by their environment names. */
 const SETTINGS = [
