@@ -87,6 +87,11 @@ export interface SessionState {
   readonly watermarkMs: number | null;
   /** Open sessions by user, in time order; a user without open sessions is absent. */
   readonly users: ReadonlyMap<string, readonly OpenSession[]>;
+  /**
+   * The cut every user's sessions were frozen and closed against (what addToSessions returns).
+   * Absent (a state read back, or made in a test): not known, so the next call looks at every user.
+   */
+  readonly settledCutMs?: number;
 }
 
 /** The plain-JSON form of a SessionState. */
@@ -266,9 +271,15 @@ export function addToSessions(state: SessionState, events: readonly SessionEvent
     dirty.add(userId);
   }
 
-  // Freeze what no future event can precede, and drop what no future event can join.
+  // Freeze what no future event can precede, and drop what no future event can join. While the
+  // cut stays where every user was settled (it moves once per window of event time), only the users
+  // this call's events touched can have anything to freeze or drop: the others are as they were
+  // left. Looking at those alone keeps a small chunk's cost independent of the open users.
   const cut = frozenBeforeMs(watermarkMs, s);
-  for (const [userId, sessions] of users) {
+  const toSettle = state.settledCutMs === cut ? byUser.keys() : users.keys();
+  for (const userId of toSettle) {
+    const sessions = users.get(userId);
+    if (sessions === undefined) continue;
     let modified = false;
     const kept: OpenSession[] = [];
     for (const x of sessions) {
@@ -291,7 +302,7 @@ export function addToSessions(state: SessionState, events: readonly SessionEvent
   }
 
   return {
-    state: { watermarkMs, users },
+    state: { watermarkMs, users, settledCutMs: cut },
     changed: changed.sort(byKey),
     removed: removed.sort(byKey),
     closed: closed.sort(byKey),
