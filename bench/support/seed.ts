@@ -20,11 +20,10 @@
 import { Prisma } from '@/lib/db/generated/client';
 import { createPrisma } from '@/lib/db/prisma';
 import { EVENT_TYPES } from '@/lib/events/schemas';
-import { EVENT_TYPE_COLUMNS, EVENT_TYPE_COLUMN_LIST } from '@/lib/metrics/sql';
+import { EVENT_TYPE_COLUMNS, EVENT_TYPE_COLUMN_LIST, eventTypeColumnsSql } from '@/lib/metrics/sql';
 import { applyGlobalTotalsOf } from '@/tooling/db/derived-totals';
 
-/** user_daily's count columns per event type, and the sums of a relation of (event_type, count) rows into them. */
-const typeColumnsSql = Prisma.raw(EVENT_TYPE_COLUMN_LIST.join(', '));
+/** user_daily's count columns of a relation, and the sums of a relation of (event_type, count) rows into them. */
 const typeColumnsOf = (alias: string) => Prisma.raw(EVENT_TYPE_COLUMN_LIST.map((c) => `${alias}.${c}`).join(', '));
 const typeSumsSql = Prisma.raw(EVENT_TYPES.map((t) => `COALESCE(sum(count) FILTER (WHERE event_type = '${t}'), 0)::int AS ${EVENT_TYPE_COLUMNS[t]}`).join(', '));
 
@@ -112,7 +111,7 @@ export async function seedDatabase(
           SELECT user_id, day, sum(count)::int AS event_count, ${typeSumsSql}
           FROM e GROUP BY user_id, day
         ), s AS (${sessions})
-        INSERT INTO user_daily (user_id, day, event_count, time_spent_seconds, ${typeColumnsSql}, first_event_at, last_event_at, updated_at,
+        INSERT INTO user_daily (user_id, day, event_count, time_spent_seconds, ${eventTypeColumnsSql}, first_event_at, last_event_at, updated_at,
                                 sessions, visit_time_ms, bounces, session_page_views, clicked_page_views, converted_sessions,
                                 funnel_page_view, funnel_add_to_cart, funnel_purchase)
         SELECT d.user_id, d.day, d.event_count, d.event_count * (5 + abs(hashtext(d.user_id)) % 120), ${typeColumnsOf('d')},

@@ -173,6 +173,9 @@ export const EVENT_TYPE_COLUMNS = {
 /** The count columns, in EVENT_TYPES order. */
 export const EVENT_TYPE_COLUMN_LIST: readonly string[] = EVENT_TYPES.map((t) => EVENT_TYPE_COLUMNS[t]);
 
+/** The count columns as a column list, in EVENT_TYPES order (an INSERT's columns, an unnest's aliases). */
+export const eventTypeColumnsSql = Prisma.raw(EVENT_TYPE_COLUMN_LIST.join(', '));
+
 /**
  * A user_daily row's counts per event type as (event_type, count) rows, for `CROSS JOIN LATERAL
  * ${eventTypeCountsSql('d')} AS t(event_type, count)`: what mostCommonEventsSql and the per-type

@@ -23,7 +23,7 @@
  */
 import { byUserThenDay, userDayKey, type Aggregate, type UserDayAcc } from '@/worker/core/aggregate';
 import { EVENT_TYPES } from '@/lib/events/schemas';
-import { EVENT_TYPE_COLUMN_LIST, globalMinuteMergeSql, userDailyMergeSql, userDailySessionMergeSql, userMinuteMergeSql } from '@/lib/metrics/sql';
+import { eventTypeColumnsSql, globalMinuteMergeSql, userDailyMergeSql, userDailySessionMergeSql, userMinuteMergeSql } from '@/lib/metrics/sql';
 import { Prisma } from '@/lib/db/generated/client';
 import { boundNotice, COMMIT_CHANNEL, type CommitNotice } from '@/lib/contracts/commit-notice';
 import { createPrisma, type Db } from '@/lib/db/prisma';
@@ -41,9 +41,6 @@ class Fenced extends Error {}
 type Tx = SqlRunner;
 
 const iso = (ms: number) => new Date(ms).toISOString();
-
-/** user_daily's count columns per event type, in EVENT_TYPES order (also the unnest aliases). */
-const typeColumnsSql = Prisma.raw(EVENT_TYPE_COLUMN_LIST.join(', '));
 
 /** The user-days' counts per event type: one int[] per EVENT_TYPES column (0 for a type not seen). */
 function typeColumnArrays(days: readonly UserDayAcc[]): Prisma.Sql {
@@ -167,12 +164,12 @@ async function upsertUserRows(tx: Tx, agg: Aggregate, sessionStats: readonly Use
     });
     const inserted = await tx.$queryRaw<{ day: string; users: number }[]>`
       WITH upserted AS (
-      INSERT INTO user_daily (user_id, day, event_count, time_spent_seconds, ${typeColumnsSql}, first_event_at, last_event_at, updated_at, ${sessionColumnsSql})
-      SELECT u, d, c, t, ${typeColumnsSql}, ${MS('f')}, ${MS('l')}, now(), ${sessionColumnsSql}
+      INSERT INTO user_daily (user_id, day, event_count, time_spent_seconds, ${eventTypeColumnsSql}, first_event_at, last_event_at, updated_at, ${sessionColumnsSql})
+      SELECT u, d, c, t, ${eventTypeColumnsSql}, ${MS('f')}, ${MS('l')}, now(), ${sessionColumnsSql}
       FROM unnest(${textArray(days.map((d) => d.userId))}::text[], ${textArray(days.map((d) => d.day))}::date[], ${valueArray(days.map((d) => d.eventCount))}::int[],
                   ${valueArray(days.map((d) => d.timeSpentSeconds))}::bigint[], ${typeColumnArrays(days)},
                   ${valueArray(days.map((d) => d.firstEventMs))}::bigint[], ${valueArray(days.map((d) => d.lastEventMs))}::bigint[], ${sessionColumnArrays(own)})
-           AS x(u, d, c, t, ${typeColumnsSql}, f, l, ${sessionColumnsSql})
+           AS x(u, d, c, t, ${eventTypeColumnsSql}, f, l, ${sessionColumnsSql})
       ON CONFLICT (user_id, day) DO UPDATE SET ${userDailyMergeSql}, ${userDailySessionMergeSql}, updated_at = now()
       RETURNING day, xmax = 0 AS inserted
       )
