@@ -3,6 +3,7 @@
  * (with its time in epoch milliseconds, UTC) or a reason that names the field.
  */
 import type { z } from 'zod';
+import { fastValidate } from './fast-validate';
 import { eventSchemas, isEventType, EVENT_TYPES, type ClickstreamEvent } from './schemas';
 import { parseTimestamp } from './timestamp';
 
@@ -38,12 +39,15 @@ export function validateEvent(value: unknown, options: DecodeOptions): DecodeRes
   if (!isEventType(type)) {
     return { ok: false, reason: `eventType: unknown event type ${JSON.stringify(type).slice(0, 64)}; expected one of ${EVENT_TYPES.join(', ')}` };
   }
-  const parsed = eventSchemas[type].safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { ok: false, reason: issue ? describe(issue) : 'event: is not valid' };
+  let event = fastValidate(value as Record<string, unknown>, type);
+  if (event === undefined) {
+    const parsed = eventSchemas[type].safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return { ok: false, reason: issue ? describe(issue) : 'event: is not valid' };
+    }
+    event = parsed.data;
   }
-  const event = parsed.data;
   const eventTimeMs = parseTimestamp(event.timestamp) as number; // checked by the schema
   if (eventTimeMs > options.nowMs + options.maxFutureMs) {
     return { ok: false, reason: `timestamp: ${event.timestamp} is more than ${Math.round(options.maxFutureMs / 1000)} s ahead of the record's Kafka timestamp ${new Date(options.nowMs).toISOString()}` };

@@ -15,9 +15,17 @@ const userIdSchema = z
   .string({ error: typeError('must be a string') })
   .regex(USER_ID_PATTERN, 'must be 1-128 characters of letters, digits, ".", "_", ":", "@" or "-"');
 
-const MAX_SESSION_DURATION = 86_400;
+/** The schemas' limits, shared with their fast path (fast-validate.ts). String lengths are in UTF-16 code units, as zod counts them. */
+export const LIMITS = { idLength: 128, pageLength: 2048, searchQueryLength: 512, sessionDurationSeconds: 86_400, amount: 1e9 } as const;
 
-const id = () => z.string({ error: typeError('must be a string') }).min(1, 'must not be empty').max(128, 'must be at most 128 characters');
+/** What a click may name as its target. */
+export const CLICK_TARGETS = ['product', 'link', 'button', 'banner'] as const;
+
+const id = () =>
+  z
+    .string({ error: typeError('must be a string') })
+    .min(1, 'must not be empty')
+    .max(LIMITS.idLength, `must be at most ${LIMITS.idLength} characters`);
 
 const base = z.object({
   timestamp: z
@@ -29,9 +37,9 @@ const base = z.object({
     .number({ error: typeError('must be a number of seconds') })
     .int('must be whole seconds')
     .min(0, 'must not be negative')
-    .max(MAX_SESSION_DURATION, `must be at most ${MAX_SESSION_DURATION} seconds`),
+    .max(LIMITS.sessionDurationSeconds, `must be at most ${LIMITS.sessionDurationSeconds} seconds`),
   sessionId: id().optional(),
-  page: z.string({ error: 'must be a string' }).max(2048, 'must be at most 2048 characters').optional(),
+  page: z.string({ error: 'must be a string' }).max(LIMITS.pageLength, `must be at most ${LIMITS.pageLength} characters`).optional(),
   productId: id().optional(),
 });
 
@@ -43,15 +51,15 @@ export const eventSchemas = {
     .extend({
       eventType: z.literal('click'),
       /** What was clicked; a click on a product must name it. */
-      target: z.enum(['product', 'link', 'button', 'banner']).optional(),
+      target: z.enum(CLICK_TARGETS).optional(),
     })
     .refine((e) => e.target !== 'product' || e.productId !== undefined, { path: ['productId'], message: 'is required on a click on a product' }),
-  search: base.extend({ eventType: z.literal('search'), searchQuery: z.string({ error: 'must be a string' }).max(512, 'must be at most 512 characters').optional() }),
+  search: base.extend({ eventType: z.literal('search'), searchQuery: z.string({ error: 'must be a string' }).max(LIMITS.searchQueryLength, `must be at most ${LIMITS.searchQueryLength} characters`).optional() }),
   addToCart: withProduct.extend({ eventType: z.literal('addToCart') }),
   removeFromCart: withProduct.extend({ eventType: z.literal('removeFromCart') }),
   purchase: withProduct.extend({
     eventType: z.literal('purchase'),
-    amount: z.number({ error: 'must be a number' }).nonnegative('must not be negative').max(1e9, 'must be at most 1e9').optional(),
+    amount: z.number({ error: 'must be a number' }).nonnegative('must not be negative').max(LIMITS.amount, 'must be at most 1e9').optional(),
   }),
   login: base.extend({ eventType: z.literal('login') }),
   logout: base.extend({ eventType: z.literal('logout') }),

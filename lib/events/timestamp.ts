@@ -20,7 +20,47 @@ export function parseTimestamp(text: string): number | undefined {
   return value;
 }
 
+/** `YYYY-MM-DDTHH:MM:SS.sssZ`'s separators by position: the form Date.prototype.toISOString writes. */
+const CANONICAL_SEPARATORS: readonly [number, number][] = [[4, 0x2d], [7, 0x2d], [10, 0x54], [13, 0x3a], [16, 0x3a], [19, 0x2e], [23, 0x5a]];
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The number written at text[from, to), or NaN when a character there is not a digit. */
+function digits(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = text.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return NaN;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * The canonical form, read by character codes (the regex, its captures and a Date cost about a
+ * microsecond per event, issue 15); null when the text is not in that form (or its year is below
+ * 100, which Date.UTC would read as 19xx), so the general parse decides. Its results equal the
+ * general parse's (timestamp.test.ts).
+ */
+function parseCanonical(text: string): number | undefined | null {
+  if (text.length !== 24) return null;
+  for (const [at, code] of CANONICAL_SEPARATORS) if (text.charCodeAt(at) !== code) return null;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 7);
+  const day = digits(text, 8, 10);
+  const hour = digits(text, 11, 13);
+  const minute = digits(text, 14, 16);
+  const second = digits(text, 17, 19);
+  const ms = digits(text, 20, 23);
+  // NaN fails every comparison, so a non-digit falls through to the general parse too.
+  if (!(year >= 100 && month >= 1 && month <= 12 && day >= 1 && hour <= 23 && minute <= 59 && second <= 59 && ms >= 0)) return null;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] as number))) return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+}
+
 function parse(text: string): number | undefined {
+  const canonical = parseCanonical(text);
+  if (canonical !== null) return canonical;
   const m = ISO.exec(text);
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s = '0', frac = '', zone = 'Z'] = m;
