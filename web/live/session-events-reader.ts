@@ -105,14 +105,14 @@ function judgedAt(m: KafkaMessage): number {
 export function sessionEventOf(m: KafkaMessage, partition: number, q: Pick<SessionEventsQuery, 'userId' | 'startMs' | 'endMs'>, maxFutureMs: number): (SessionEvent & { eventTimeMs: number }) | undefined {
   const r = decodeEvent(m.value, { nowMs: judgedAt(m), maxFutureMs });
   if (!r.ok) return undefined;
-  const e = r.event;
-  if (e.userId !== q.userId || e.eventTimeMs < q.startMs || e.eventTimeMs > q.endMs) return undefined;
+  const { event: e, eventTimeMs } = r;
+  if (e.userId !== q.userId || eventTimeMs < q.startMs || eventTimeMs > q.endMs) return undefined;
   return {
     userId: e.userId,
     eventType: e.eventType,
     timestamp: e.timestamp,
-    eventTime: new Date(e.eventTimeMs).toISOString(),
-    eventTimeMs: e.eventTimeMs,
+    eventTime: new Date(eventTimeMs).toISOString(),
+    eventTimeMs,
     sessionDuration: e.sessionDuration,
     page: e.page ?? null,
     productId: e.productId ?? null,

@@ -4,7 +4,8 @@
  * (commit-chunk.ts) sends and stores what this decides.
  */
 import type { KafkaMessage } from 'kafkajs';
-import { decodeEvent, type DecodeResult, type ValidEvent } from '@/lib/events/decode';
+import { decodeEvent, type DecodeResult } from '@/lib/events/decode';
+import type { ClickstreamEvent } from '@/lib/events/schemas';
 import type { Aggregate } from '@/worker/core/aggregate';
 import { processEvents, type CoreSettings } from '@/worker/core/process-events';
 import { addToSessions, replacedRows, type SessionEvent, type SessionSettings, type SessionState, type SessionUpdate } from '@/worker/core/sessions';
@@ -43,7 +44,7 @@ export interface ChunkStart {
 }
 
 /** What the core needs of an event, plus the message it came in (for its outcome). */
-type Decoded = Pick<ValidEvent, 'userId' | 'eventType' | 'eventTimeMs' | 'sessionDuration'> & { message: KafkaMessage; index: number };
+type Decoded = Pick<ClickstreamEvent, 'userId' | 'eventType' | 'sessionDuration'> & { eventTimeMs: number; message: KafkaMessage; index: number };
 
 /**
  * The instant an event's "too far in the future" is judged against: the record's Kafka timestamp,
@@ -79,7 +80,7 @@ export function routeChunk(messages: readonly KafkaMessage[], from: ChunkStart, 
     if (refused !== undefined) {
       outcomes.push({ kind: 'dead-letter', message, reason: refused });
       invalid += 1;
-      if (r.ok) refusedTimes.push(r.event.eventTimeMs);
+      if (r.ok) refusedTimes.push(r.eventTimeMs);
       return;
     }
     if (!r.ok) {
@@ -87,8 +88,8 @@ export function routeChunk(messages: readonly KafkaMessage[], from: ChunkStart, 
       invalid += 1;
       return;
     }
-    const { userId, eventType, eventTimeMs, sessionDuration } = r.event;
-    valid.push({ userId, eventType, eventTimeMs, sessionDuration, message, index });
+    const { userId, eventType, sessionDuration } = r.event;
+    valid.push({ userId, eventType, eventTimeMs: r.eventTimeMs, sessionDuration, message, index });
     outcomes.push({ kind: 'counted', message });
   });
   const core = processEvents(from.watermarkMs, valid, s);
