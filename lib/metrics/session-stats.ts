@@ -42,16 +42,16 @@ function accOf(a: SessionStatsAcc): SessionStatsAcc {
   };
 }
 
+/**
+ * The parts' accumulators as one object, field by field: object spread showed in the worker's
+ * profile (two accumulators per user-day in every commit, issue 15).
+ */
+function combined(c: SessionCountAcc, v: VisitTimeAcc, b: BouncesAcc, p: SessionPageViewsAcc, k: ClickedPageViewsAcc, cv: ConvertedSessionsAcc, f: FunnelAcc): SessionStatsAcc {
+  return { sessions: c.sessions, visitTimeMs: v.visitTimeMs, bounces: b.bounces, sessionPageViews: p.sessionPageViews, clickedPageViews: k.clickedPageViews, convertedSessions: cv.convertedSessions, funnel: f.funnel };
+}
+
 export const sessionStats: SessionCombiner<SessionStatsAcc, SessionStats> = {
-  create: () => ({
-    ...sessionCount.create(),
-    ...visitTime.create(),
-    ...bounces.create(),
-    ...sessionPageViews.create(),
-    ...clickedPageViews.create(),
-    ...convertedSessions.create(),
-    ...funnel.create(),
-  }),
+  create: () => combined(sessionCount.create(), visitTime.create(), bounces.create(), sessionPageViews.create(), clickedPageViews.create(), convertedSessions.create(), funnel.create()),
   add: (acc, s) => {
     sessionCount.add(acc, s);
     visitTime.add(acc, s);
@@ -61,15 +61,16 @@ export const sessionStats: SessionCombiner<SessionStatsAcc, SessionStats> = {
     convertedSessions.add(acc, s);
     funnel.add(acc, s);
   },
-  merge: (a, b) => ({
-    ...sessionCount.merge(a, b),
-    ...visitTime.merge(a, b),
-    ...bounces.merge(a, b),
-    ...sessionPageViews.merge(a, b),
-    ...clickedPageViews.merge(a, b),
-    ...convertedSessions.merge(a, b),
-    ...funnel.merge(a, b),
-  }),
+  merge: (a, b) =>
+    combined(
+      sessionCount.merge(a, b),
+      visitTime.merge(a, b),
+      bounces.merge(a, b),
+      sessionPageViews.merge(a, b),
+      clickedPageViews.merge(a, b),
+      convertedSessions.merge(a, b),
+      funnel.merge(a, b),
+    ),
   extract: (acc) => ({
     ...accOf(acc),
     visitTimeSeconds: visitTime.extract(acc),
