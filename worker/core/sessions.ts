@@ -157,9 +157,33 @@ function endOf(x: OpenSession): number {
   return last ? last[0] : (x.prefix as SessionSummary).lastMs;
 }
 
+/**
+ * The summary of each open session's events, prefix and tail together, once worked out: a session
+ * is a value that never changes, so its summary is too. Memoised because every call needs the rows
+ * of the sessions it changes and of those they replace, and folding a tail of several minutes of
+ * events each time was the sessions' largest cost (issue 15). Weak: it goes with the session.
+ */
+const summaries = new WeakMap<OpenSession, SessionSummary>();
+
+function summaryOf(x: OpenSession): SessionSummary {
+  let summary = summaries.get(x);
+  if (summary === undefined) {
+    summary = foldEvents(x.prefix, x.tail) as SessionSummary;
+    summaries.set(x, summary);
+  }
+  return summary;
+}
+
 /** The row of an open session: its metrics (session-summary.ts), as the table holds it. */
 export function sessionRowOf(userId: string, x: OpenSession): SessionRow {
-  return { userId, ...metricsOf(foldEvents(x.prefix, x.tail) as SessionSummary) };
+  return { userId, ...metricsOf(summaryOf(x)) };
+}
+
+/** A session with events after all of its own, in order: the old summary folds on (a left fold), in time that grows with the new events alone. */
+function appended(x: OpenSession, events: readonly SessionEventTuple[]): OpenSession {
+  const next: OpenSession = { prefix: x.prefix, tail: x.tail.concat(events) };
+  summaries.set(next, foldEvents(summaryOf(x), events) as SessionSummary);
+  return next;
 }
 
 /** The index of the first tail event at or after `cut`. */
@@ -172,6 +196,15 @@ function firstAtOrAfter(tail: readonly SessionEventTuple[], cut: number): number
     else hi = mid;
   }
   return lo;
+}
+
+/** Throws when two of the events (sorted) are the same event: an event given twice, or seq not unique. */
+function checkDistinct(userId: string, sorted: readonly SessionEventTuple[]): void {
+  for (let k = 1; k < sorted.length; k++) {
+    const a = sorted[k - 1] as SessionEventTuple;
+    const b = sorted[k] as SessionEventTuple;
+    if (a[0] === b[0] && a[1] === b[1]) throw new RangeError(`sessions of ${userId}: two events at ${new Date(a[0]).toISOString()} with the same seq ${a[1]} (an event given twice, or seq not unique)`);
+  }
 }
 
 /**
@@ -215,14 +248,21 @@ function mergeUser(userId: string, sessions: readonly OpenSession[], events: rea
       out.push(g.blocks[0] as OpenSession);
       continue;
     }
+    checkDistinct(userId, g.events);
+    const only = g.blocks.length === 1 ? (g.blocks[0] as OpenSession) : undefined;
+    const last = only?.tail[only.tail.length - 1];
+    // The common case, events in order: one session and events all after its last (prefix events
+    // are before the cut, new ones at or after it).
+    if (only !== undefined && (last === undefined || byTimeThenSeq(last, g.events[0] as SessionEventTuple) < 0)) {
+      const merged = appended(only, g.events);
+      out.push(merged);
+      touched.push(merged);
+      continue;
+    }
     // Only the first block can have a prefix (see the header); the state's invariants guarantee it.
     if (g.blocks.slice(1).some((b) => b.prefix !== null)) throw new Error(`sessions of ${userId}: a merge reached a session's frozen prefix (inconsistent state)`);
     const tail = [...g.blocks.flatMap((b) => b.tail), ...g.events].sort(byTimeThenSeq);
-    for (let k = 1; k < tail.length; k++) {
-      const a = tail[k - 1] as SessionEventTuple;
-      const b = tail[k] as SessionEventTuple;
-      if (a[0] === b[0] && a[1] === b[1]) throw new RangeError(`sessions of ${userId}: two events at ${new Date(a[0]).toISOString()} with the same seq ${a[1]} (an event given twice, or seq not unique)`);
-    }
+    checkDistinct(userId, tail);
     const merged: OpenSession = { prefix: g.blocks[0]?.prefix ?? null, tail };
     out.push(merged);
     touched.push(merged);
@@ -296,7 +336,11 @@ export function addToSessions(state: SessionState, events: readonly SessionEvent
       }
       const k = firstAtOrAfter(x.tail, cut);
       if (k > 0) {
-        kept.push({ prefix: foldEvents(x.prefix, x.tail.slice(0, k)), tail: x.tail.slice(k) });
+        const frozen: OpenSession = { prefix: foldEvents(x.prefix, x.tail.slice(0, k)), tail: x.tail.slice(k) };
+        // The same events, so the same summary.
+        const known = summaries.get(x);
+        if (known !== undefined) summaries.set(frozen, known);
+        kept.push(frozen);
         modified = true;
       } else kept.push(x);
     }
