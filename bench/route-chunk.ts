@@ -1,22 +1,23 @@
 /**
- * The worker's own CPU per event, without Kafka or PostgreSQL: simulator messages (as kafkajs hands
- * them over) through routeChunk (decode, lateness, watermark, aggregates, sessions, session figure
- * changes) in chunks, each starting from the state the previous one left, as a catching-up worker
- * runs them. Same sitting, CPU-µs per event for the decode alone and for the whole route, and the
- * share of that spent collecting garbage is in --cpu-prof. Usage:
- * npx tsx bench/route-chunk.ts [events] [chunk size] [users]  (default 400,000 40,000 10,000)
+ * The worker's own CPU per event, without Kafka or PostgreSQL: the bench's pre-filled events
+ * (bench/support/prefill.ts: the same sequence), as kafkajs hands them over, through routeChunk
+ * (decode, lateness, watermark, aggregates, sessions, session figure changes) in chunks of one
+ * partition's messages, each chunk starting from the state the previous one left, as a catching-up
+ * worker runs them. Same sitting, CPU-µs per event for the decode alone and for the whole route.
+ * Usage: npx tsx bench/route-chunk.ts [events] [chunk size] [users] [partitions]
+ * (default 1,000,000 40,000 10,000 6, as `npm run bench`).
  */
-import type { KafkaMessage } from 'kafkajs';
+import { Partitioners, type KafkaMessage, type PartitionMetadata } from 'kafkajs';
 import { z } from 'zod';
 import { decodeMessage, routeChunk, type ChunkStart } from '@/worker/shell/route-chunk';
 import { createSessionState } from '@/worker/core/sessions';
 import { configSchema } from '@/lib/config';
-import { simulatedClock } from '@/simulator/clock';
-import { createEventSequence } from '@/simulator/sequence';
+import { prefillSequence } from './support/prefill';
 
-const [events, chunkSize, users] = z
-  .tuple([z.coerce.number().int().min(1_000).max(10_000_000), z.coerce.number().int().min(1).max(1_000_000), z.coerce.number().int().min(1).max(10_000_000)])
-  .parse([process.argv[2] ?? 400_000, process.argv[3] ?? 40_000, process.argv[4] ?? 10_000]);
+const whole = (max: number) => z.coerce.number().int().min(1).max(max);
+const [events, chunkSize, users, partitions] = z
+  .tuple([whole(10_000_000), whole(1_000_000), whole(10_000_000), whole(1_000)])
+  .parse([process.argv[2] ?? 1_000_000, process.argv[3] ?? 40_000, process.argv[4] ?? 10_000, process.argv[5] ?? 6]);
 const cfg = configSchema.parse({});
 const settings = {
   windowSizeMs: cfg.WINDOW_SIZE_MS,
@@ -25,12 +26,16 @@ const settings = {
   sessionGapMs: cfg.SESSION_GAP_MS,
   maxFutureMs: cfg.MAX_FUTURE_MS,
 };
-const startMs = Date.parse('2026-12-01T00:00:00Z');
-const seq = createEventSequence({ seed: 7, users, clock: simulatedClock(startMs, 1_000), disorder: { lateFraction: 0.01, maxDelaySeconds: 30 } });
-const messages: KafkaMessage[] = seq.take(events).map((m, i) => {
+/** Each partition's messages (kafkajs's default partitioner, as the producer), with offsets and record timestamps as Kafka gives them. */
+const byPartition: KafkaMessage[][] = Array.from({ length: partitions }, () => []);
+const partitioner = Partitioners.DefaultPartitioner();
+const partitionMetadata = Array.from({ length: partitions }, (_, partitionId): PartitionMetadata => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] }));
+for (const m of prefillSequence(events, users).take(events)) {
   const value = Buffer.from(m.value);
-  return { key: Buffer.from(m.key), value, offset: String(i), timestamp: String(startMs + i), attributes: 0, headers: {}, size: value.length };
-});
+  const log = byPartition[partitioner({ topic: 'bench', partitionMetadata, message: { key: m.key, value } })] as KafkaMessage[];
+  const timestamp = String(Date.parse(m.event?.timestamp ?? '') || Date.now());
+  log.push({ key: Buffer.from(m.key), value, offset: String(log.length), timestamp, attributes: 0, headers: {} });
+}
 
 function cpuMicros(f: () => void): number {
   const started = process.cpuUsage();
@@ -41,16 +46,18 @@ function cpuMicros(f: () => void): number {
 
 for (let pass = 1; pass <= 3; pass++) {
   const decode = cpuMicros(() => {
-    for (const m of messages) decodeMessage(m, settings.maxFutureMs);
+    for (const log of byPartition) for (const m of log) decodeMessage(m, settings.maxFutureMs);
   });
   let counted = 0;
   const route = cpuMicros(() => {
-    let from: ChunkStart = { watermarkMs: null, sessions: createSessionState() };
-    for (let i = 0; i < messages.length; i += chunkSize) {
-      const r = routeChunk(messages.slice(i, i + chunkSize), from, settings);
-      counted += r.counted;
-      from = { watermarkMs: r.watermarkMs, sessions: r.sessions.state };
+    for (const log of byPartition) {
+      let from: ChunkStart = { watermarkMs: null, sessions: createSessionState() };
+      for (let i = 0; i < log.length; i += chunkSize) {
+        const r = routeChunk(log.slice(i, i + chunkSize), from, settings);
+        counted += r.counted;
+        from = { watermarkMs: r.watermarkMs, sessions: r.sessions.state };
+      }
     }
   });
-  console.log(`pass ${pass}: decode ${(decode / events).toFixed(2)}, whole route ${(route / events).toFixed(2)} CPU-µs per event (${counted.toLocaleString('en-US')} of ${events.toLocaleString('en-US')} counted; chunks of ${chunkSize.toLocaleString('en-US')}, ${users.toLocaleString('en-US')} users)`);
+  console.log(`pass ${pass}: decode ${(decode / events).toFixed(2)}, whole route ${(route / events).toFixed(2)} CPU-µs per event (${counted.toLocaleString('en-US')} of ${events.toLocaleString('en-US')} counted; ${partitions} partitions, chunks of ${chunkSize.toLocaleString('en-US')}, ${users.toLocaleString('en-US')} users)`);
 }

@@ -28,11 +28,16 @@ export interface Prefilled {
   bytes: number;
 }
 
-async function prefillTopic(ctx: BenchContext, label: string, count: number, users: number): Promise<Prefilled> {
-  const topic = await ctx.createTopic(label);
+/** The pre-filled events' sequence: `count` events of `users` users, at the rate they sustain, ending about now. */
+export function prefillSequence(count: number, users: number) {
   const rate = Math.min(MAX_PREFILL_EVENT_RATE, sustainableRate(users, DEFAULT_SESSION_GAP_MS));
   const startMs = Date.now() - Math.ceil((count / rate) * 1000) - 60_000;
-  const sequence = createEventSequence({ seed: PREFILL_SEED, users, clock: simulatedClock(startMs, rate) });
+  return createEventSequence({ seed: PREFILL_SEED, users, clock: simulatedClock(startMs, rate) });
+}
+
+async function prefillTopic(ctx: BenchContext, label: string, count: number, users: number): Promise<Prefilled> {
+  const topic = await ctx.createTopic(label);
+  const sequence = prefillSequence(count, users);
   const producer = ctx.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
   await producer.connect();
   const chunk = 5_000;
