@@ -20,6 +20,13 @@ describe('parseConfig', () => {
     expect(cfg.PORT).toBe(8080);
   });
 
+  it('takes WORKER_CHUNK_SIZE, 40,000 messages per transaction by default, from 1 to 1,000,000', () => {
+    expect(parseConfig({}).WORKER_CHUNK_SIZE).toBe(40_000);
+    expect(parseConfig({ WORKER_CHUNK_SIZE: '200' }).WORKER_CHUNK_SIZE).toBe(200);
+    expect(() => parseConfig({ WORKER_CHUNK_SIZE: '0' })).toThrow(/WORKER_CHUNK_SIZE="0": must be at least 1/);
+    expect(() => parseConfig({ WORKER_CHUNK_SIZE: '1000001' })).toThrow(/WORKER_CHUNK_SIZE="1000001": must be at most 1000000/);
+  });
+
   it('treats an empty value as unset', () => {
     expect(parseConfig({ PORT: '' }).PORT).toBe(3000);
   });

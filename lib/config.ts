@@ -115,6 +115,14 @@ export const configSchema = z.object({
   /** Batches of different partitions one worker process handles at once. */
   WORKER_CONCURRENCY: int(1, 64).default(3),
   /**
+   * The most messages one transaction commits: a partition's batch is cut into chunks of this size.
+   * Batches grow with the lag (a partition behind is fetched about 40,000 events at a time,
+   * lib/kafka/consumer.ts), so one transaction merges a user's events of a minute, a day and a
+   * session into one row each: on the bench's topic 2.29 aggregate rows per event at 5,000, 1.37 at
+   * 40,000 (docs/BENCHMARKS.md, issue 15). A caught-up partition commits whatever each fetch brings.
+   */
+  WORKER_CHUNK_SIZE: int(1, 1_000_000).default(40_000),
+  /**
    * What the worker does with a stored position that belongs to another Kafka cluster or another
    * incarnation of the topic: `refuse` the partition (and say how to reset it), or `adopt` the
    * topic as it is now and count it from its earliest offset (the demo, which owns its broker).

@@ -23,17 +23,6 @@ import { startSinkLagSampler } from '@/worker/shell/sink-lag';
 import type { AggregateSink } from '@/worker/shell/sink';
 import { createLane, noSideMessages, type Lane } from './lane';
 
-/**
- * Batches grow with the lag: a partition that is behind is fetched FETCH_BYTES_PER_PARTITION
- * (lib/kafka/consumer.ts) at a time, about 40,000 events, and each batch is one transaction of up
- * to this many messages. One transaction then merges a user's events of a minute, a day and a
- * session into one row each, where 1 MiB fetches (kafkajs's default) wrote one per ~5,000-event
- * chunk; on the bench's topic: 2.29 aggregate rows per event at 5,000, 1.62 at 20,000, 1.37 at
- * 40,000 (docs/BENCHMARKS.md, issue 15). A caught-up partition still commits whatever each ~100 ms
- * fetch brings, so live latency is unchanged.
- */
-const DEFAULT_CHUNK_SIZE = 40_000;
-
 /** The Redis lane's consumer group: its own, so it reads every partition whatever the PostgreSQL lane does. */
 export const redisGroupId = (workerGroupId: string) => `${workerGroupId}.redis`;
 
@@ -43,7 +32,7 @@ export interface WorkerOptions {
   sink?: AggregateSink;
   /** The Redis sink when SINKS includes redis (default: one on REDIS_URL). */
   redisSink?: RedisSink;
-  /** Messages per transaction at most (a partition's batch is cut into chunks of this size). */
+  /** Messages per transaction at most (a partition's batch is cut into chunks of this size; default WORKER_CHUNK_SIZE). */
   chunkSize?: number;
   /** How often refused partitions are looked at again, ms. */
   recheckMs?: number;
@@ -74,7 +63,7 @@ export function createWorker(o: WorkerOptions): Worker {
   let state: WorkerHealth['status'] = 'starting';
   let server: http.Server | undefined;
   const logs = createPartitionLogReader(kafka);
-  const common = { cfg, kafka, logs, chunkSize: o.chunkSize ?? DEFAULT_CHUNK_SIZE, recheckMs: o.recheckMs ?? 10_000, now: o.now, stopped: () => state === 'stopped' };
+  const common = { cfg, kafka, logs, chunkSize: o.chunkSize ?? cfg.WORKER_CHUNK_SIZE, recheckMs: o.recheckMs ?? 10_000, now: o.now, stopped: () => state === 'stopped' };
 
   const record = createLane({
     ...common,

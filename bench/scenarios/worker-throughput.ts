@@ -48,6 +48,7 @@ async function measureWorkers(ctx: BenchContext, prefilled: Prefilled, workers: 
     TOPIC_DLQ: ctx.topicName('dlq'),
     TOPIC_LATE: ctx.topicName('late'),
     WORKER_GROUP_ID: groupId,
+    ...(ctx.opts.chunkSize === undefined ? {} : { WORKER_CHUNK_SIZE: String(ctx.opts.chunkSize) }),
     ...extraEnv,
   });
   const client = new pg.Client({ connectionString: db.url });
@@ -158,6 +159,7 @@ export const workerThroughputScenario: Scenario = {
       ],
       notes: [
         `the pre-filled topic: ${prefilled.count.toLocaleString('en-US')} events from ${prefilled.distinctUsers.toLocaleString('en-US')} distinct users (--users ${prefilled.users.toLocaleString('en-US')}; the simulator adds users when too few cannot sustain its rate)`,
+        ...(ctx.opts.chunkSize === undefined ? [] : [`the workers ran with WORKER_CHUNK_SIZE=${ctx.opts.chunkSize} (--chunk-size): at most that many messages per transaction`]),
         ...(ctx.opts.profile ? [`the 1-worker run was profiled (node --cpu-prof; its figures include the profiler's cost); profiles in ${path.relative(process.cwd(), profileDir)}`] : []),
         `CPU shares are over the wall time (from spawning to the last commit); 100 % = one core of ${ctx.machine.cores}`,
         `rates run from the first commit seen to the last (100 ms polling of partition_state); wall time runs from spawning the processes`,

@@ -8,7 +8,7 @@ import { z } from 'zod';
 export const SCENARIOS = ['simulator', 'raw-consume', 'worker-throughput', 'api-latency', 'end-to-end-latency'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
-export const USAGE = `usage: npm run bench -- [--quick] [--use-running] [--only a,b] [--events N] [--users N] [--out FILE] [--no-build] [--keep] [--profile]
+export const USAGE = `usage: npm run bench -- [--quick] [--use-running] [--only a,b] [--events N] [--users N] [--out FILE] [--no-build] [--keep] [--profile] [--chunk-size N]
 
   --quick          every scenario at a small size (under 2 minutes in all)
   --use-running    use the Kafka and PostgreSQL at KAFKA_BROKERS / DATABASE_URL instead of starting them
@@ -21,6 +21,8 @@ export const USAGE = `usage: npm run bench -- [--quick] [--use-running] [--only 
   --keep           keep the bench's databases and topics afterwards (for inspection)
   --profile        run the 1-worker measurement under \`node --cpu-prof\` (profiles in the run's log folder;
                    summarise one with \`npx tsx bench/profile-summary.ts FILE\`); its figures include the profiler's cost
+  --chunk-size N   WORKER_CHUNK_SIZE of the measured workers (default: the worker's, 40000); e.g. 200 for a
+                   live worker's small transactions
   --help           this text`;
 
 export class UsageError extends Error {
@@ -48,6 +50,7 @@ const flagsSchema = z.object({
   'no-build': z.boolean().default(false),
   keep: z.boolean().default(false),
   profile: z.boolean().default(false),
+  'chunk-size': positiveInt('chunk-size', 1, 1_000_000).optional(),
   help: z.boolean().default(false),
 });
 
@@ -61,6 +64,8 @@ export interface BenchOptions {
   build: boolean;
   keep: boolean;
   profile: boolean;
+  /** WORKER_CHUNK_SIZE for the measured workers (undefined: the worker's default). */
+  chunkSize: number | undefined;
   help: boolean;
 }
 
@@ -81,6 +86,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
         'no-build': { type: 'boolean' },
         keep: { type: 'boolean' },
         profile: { type: 'boolean' },
+        'chunk-size': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -102,6 +108,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     build: !f['no-build'],
     keep: f.keep,
     profile: f.profile,
+    chunkSize: f['chunk-size'],
     help: f.help,
   };
 }
