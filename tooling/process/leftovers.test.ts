@@ -60,7 +60,10 @@ describe.runIf(hasProc)('processes left behind by a run (Linux /proc)', () => {
     const unmarked = await startShell('echo started; exec sleep 300', withoutMark);
     const otherRun = await startShell('echo started; exec sleep 300', { ...withoutMark, [NAME]: randomUUID() });
 
-    const found = findMarkedProcesses({ name: NAME, value });
+    // The background child carries the marker until `env` has exec'd sleep without it, which can be
+    // just after `echo $!` (under load, the first look found both).
+    let found = findMarkedProcesses({ name: NAME, value });
+    await waitFor(() => Promise.resolve((found = findMarkedProcesses({ name: NAME, value })).length === 1), 5_000, 20);
     expect(found).toEqual([{ pid: marked.child.pid, pgid: marked.child.pid, command: expect.stringContaining('sh -c env -u') as string }]);
     expect(describeProcesses(found)).toEqual([expect.stringMatching(new RegExp(`^pid ${marked.child.pid} \\(group ${marked.child.pid}\\): sh -c env -u ${NAME} sleep 300`)) as string]);
     expect(findMarkedProcesses({ name: NAME, value }, new Set([marked.child.pid!]))).toEqual([]);
