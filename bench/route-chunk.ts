@@ -7,12 +7,12 @@
  * Usage: npx tsx bench/route-chunk.ts [events] [chunk size] [users] [partitions]
  * (default 1,000,000 40,000 10,000 6, as `npm run bench`).
  */
-import { Partitioners, type KafkaMessage, type PartitionMetadata } from 'kafkajs';
+import type { KafkaMessage } from 'kafkajs';
 import { z } from 'zod';
 import { decodeMessage, routeChunk, type ChunkStart } from '@/worker/shell/route-chunk';
 import { createSessionState } from '@/worker/core/sessions';
 import { configSchema } from '@/lib/config';
-import { prefillSequence } from './support/prefill';
+import { partitionFor, prefillSequence } from './support/prefill';
 
 const whole = (max: number) => z.coerce.number().int().min(1).max(max);
 const [events, chunkSize, users, partitions] = z
@@ -28,11 +28,10 @@ const settings = {
 };
 /** Each partition's messages (kafkajs's default partitioner, as the producer), with offsets and record timestamps as Kafka gives them. */
 const byPartition: KafkaMessage[][] = Array.from({ length: partitions }, () => []);
-const partitioner = Partitioners.DefaultPartitioner();
-const partitionMetadata = Array.from({ length: partitions }, (_, partitionId): PartitionMetadata => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] }));
+const partitionOf = partitionFor(partitions);
 for (const m of prefillSequence(events, users).take(events)) {
   const value = Buffer.from(m.value);
-  const log = byPartition[partitioner({ topic: 'bench', partitionMetadata, message: { key: m.key, value } })] as KafkaMessage[];
+  const log = byPartition[partitionOf(m.key)] as KafkaMessage[];
   const timestamp = String(Date.parse(m.event?.timestamp ?? '') || Date.now());
   log.push({ key: Buffer.from(m.key), value, offset: String(log.length), timestamp, attributes: 0, headers: {} });
 }

@@ -6,9 +6,12 @@
  * the topic holds `users` users rather than the users the simulator would add to keep up a faster
  * rate: 10,000 users make about 40 events/s, and 1,000,000 events span about 7 hours.
  * Produced as fast as the broker takes it: values are encoded once, and several sends are in
- * flight at a time from a plain (non-idempotent) producer.
+ * flight at a time from a plain (non-idempotent) producer, but never two for one partition, so each
+ * partition holds its events in the sequence's order. (Concurrent sends to one partition could land
+ * in either order: with 500 users, whose 5,000-event sends span 40 minutes of event time, the worker
+ * found events late that were not.)
  */
-import { Partitioners, type Message } from 'kafkajs';
+import { Partitioners, type Message, type PartitionMetadata } from 'kafkajs';
 import type { BenchContext } from './context';
 import { simulatedClock } from '@/simulator/clock';
 import { createEventSequence, DEFAULT_SESSION_GAP_MS } from '@/simulator/sequence';
@@ -28,6 +31,13 @@ export interface Prefilled {
   bytes: number;
 }
 
+/** The partition kafkajs's default partitioner (the producer's) gives a key, among `partitions`. */
+export function partitionFor(partitions: number): (key: string) => number {
+  const partitioner = Partitioners.DefaultPartitioner();
+  const partitionMetadata = Array.from({ length: partitions }, (_, partitionId): PartitionMetadata => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] }));
+  return (key) => partitioner({ topic: '', partitionMetadata, message: { key, value: null } });
+}
+
 /** The pre-filled events' sequence: `count` events of `users` users, at the rate they sustain, ending about now. */
 export function prefillSequence(count: number, users: number) {
   const rate = Math.min(MAX_PREFILL_EVENT_RATE, sustainableRate(users, DEFAULT_SESSION_GAP_MS));
@@ -38,11 +48,14 @@ export function prefillSequence(count: number, users: number) {
 async function prefillTopic(ctx: BenchContext, label: string, count: number, users: number): Promise<Prefilled> {
   const topic = await ctx.createTopic(label);
   const sequence = prefillSequence(count, users);
-  const producer = ctx.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  const producer = ctx.kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
+  const partitionOf = partitionFor(ctx.cfg.EVENTS_PARTITIONS);
   const chunk = 5_000;
   const inFlightMax = 8;
   const inFlight = new Set<Promise<void>>();
+  /** Each partition's latest send: the next one for that partition starts after it. */
+  const latest = new Map<number, Promise<void>>();
   const seen = new Set<string>();
   let bytes = 0;
   let failure: unknown;
@@ -50,25 +63,31 @@ async function prefillTopic(ctx: BenchContext, label: string, count: number, use
   try {
     for (let i = 0; i < count && failure === undefined; i += chunk) {
       const n = Math.min(chunk, count - i);
-      const messages: Message[] = new Array<Message>(n);
+      const byPartition = new Map<number, Message[]>();
       for (let j = 0; j < n; j++) {
         const m = sequence.next();
         const value = Buffer.from(m.value);
         bytes += value.length;
         seen.add(m.key);
-        messages[j] = { key: m.key, value };
+        const partition = partitionOf(m.key);
+        const messages = byPartition.get(partition);
+        if (messages) messages.push({ key: m.key, value, partition });
+        else byPartition.set(partition, [{ key: m.key, value, partition }]);
       }
-      const send: Promise<void> = producer
-        .send({ topic, acks: -1, messages })
-        .then(
-          () => undefined,
-          (err: unknown) => {
-            failure ??= err;
-          },
-        )
-        .finally(() => inFlight.delete(send));
-      inFlight.add(send);
-      if (inFlight.size >= inFlightMax) await Promise.race(inFlight);
+      for (const [partition, messages] of byPartition) {
+        const send: Promise<void> = (latest.get(partition) ?? Promise.resolve())
+          .then(() => producer.send({ topic, acks: -1, messages }))
+          .then(
+            () => undefined,
+            (err: unknown) => {
+              failure ??= err;
+            },
+          )
+          .finally(() => inFlight.delete(send));
+        latest.set(partition, send);
+        inFlight.add(send);
+      }
+      while (inFlight.size >= inFlightMax) await Promise.race(inFlight);
     }
     await Promise.all(inFlight);
   } finally {
