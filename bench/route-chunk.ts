@@ -9,23 +9,17 @@
  */
 import type { KafkaMessage } from 'kafkajs';
 import { z } from 'zod';
-import { decodeMessage, routeChunk, type ChunkStart } from '@/worker/shell/route-chunk';
+import { decodeMessage, routeChunk, routeSettingsOf, type ChunkStart } from '@/worker/shell/route-chunk';
 import { createSessionState } from '@/worker/core/sessions';
 import { configSchema } from '@/lib/config';
 import { partitionFor, prefillSequence } from './support/prefill';
+import { cpuMicrosOf } from './support/proc';
 
 const whole = (max: number) => z.coerce.number().int().min(1).max(max);
 const [events, chunkSize, users, partitions] = z
   .tuple([whole(10_000_000), whole(1_000_000), whole(10_000_000), whole(1_000)])
   .parse([process.argv[2] ?? 1_000_000, process.argv[3] ?? 40_000, process.argv[4] ?? 10_000, process.argv[5] ?? 6]);
-const cfg = configSchema.parse({});
-const settings = {
-  windowSizeMs: cfg.WINDOW_SIZE_MS,
-  outOfOrdernessMs: cfg.OUT_OF_ORDERNESS_MS,
-  allowedLatenessMs: cfg.ALLOWED_LATENESS_MS,
-  sessionGapMs: cfg.SESSION_GAP_MS,
-  maxFutureMs: cfg.MAX_FUTURE_MS,
-};
+const settings = routeSettingsOf(configSchema.parse({}));
 /** Each partition's messages (kafkajs's default partitioner, as the producer), with offsets and record timestamps as Kafka gives them. */
 const byPartition: KafkaMessage[][] = Array.from({ length: partitions }, () => []);
 const partitionOf = partitionFor(partitions);
@@ -36,19 +30,12 @@ for (const m of prefillSequence(events, users).take(events)) {
   log.push({ key: Buffer.from(m.key), value, offset: String(log.length), timestamp, attributes: 0, headers: {} });
 }
 
-function cpuMicros(f: () => void): number {
-  const started = process.cpuUsage();
-  f();
-  const used = process.cpuUsage(started);
-  return used.user + used.system;
-}
-
 for (let pass = 1; pass <= 3; pass++) {
-  const decode = cpuMicros(() => {
+  const decode = cpuMicrosOf(() => {
     for (const log of byPartition) for (const m of log) decodeMessage(m, settings.maxFutureMs);
   });
   let counted = 0;
-  const route = cpuMicros(() => {
+  const route = cpuMicrosOf(() => {
     for (const log of byPartition) {
       let from: ChunkStart = { watermarkMs: null, sessions: createSessionState() };
       for (let i = 0; i < log.length; i += chunkSize) {

@@ -15,6 +15,7 @@ import { BatchConsumer } from '@/lib/kafka/consumer';
 import type { Logger } from '@/lib/log';
 import { createBatchHandler } from '@/worker/shell/batch-handler';
 import type { SideOutput } from '@/worker/shell/outcomes';
+import { routeSettingsOf } from '@/worker/shell/route-chunk';
 import type { PartitionLogReader } from '@/worker/shell/partition-log';
 import { createPositionKeeper, type BlockedPartition } from '@/worker/shell/positions';
 import type { RateMeter, WorkerMetrics } from '@/worker/shell/prometheus';
@@ -85,11 +86,7 @@ export function createLane(o: LaneOptions) {
       groupId: o.groupId,
       dlqTopic: cfg.TOPIC_DLQ,
       lateTopic: cfg.TOPIC_LATE,
-      maxFutureMs: cfg.MAX_FUTURE_MS,
-      windowSizeMs: cfg.WINDOW_SIZE_MS,
-      outOfOrdernessMs: cfg.OUT_OF_ORDERNESS_MS,
-      allowedLatenessMs: cfg.ALLOWED_LATENESS_MS,
-      sessionGapMs: cfg.SESSION_GAP_MS,
+      ...routeSettingsOf(cfg),
       chunkSize: o.chunkSize,
     },
   });

@@ -64,6 +64,14 @@ export function sampleMemory(pid: number, intervalMs = 250): MemorySampler {
   };
 }
 
+/** CPU microseconds (user + system) this process spends running `f`. */
+export function cpuMicrosOf(f: () => void): number {
+  const started = process.cpuUsage();
+  f();
+  const used = process.cpuUsage(started);
+  return used.user + used.system;
+}
+
 /** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat; null when unreadable. */
 export function cpuSeconds(pid: number): number | null {
   try {

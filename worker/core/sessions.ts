@@ -248,12 +248,12 @@ function mergeUser(userId: string, sessions: readonly OpenSession[], events: rea
       out.push(g.blocks[0] as OpenSession);
       continue;
     }
-    checkDistinct(userId, g.events);
     const only = g.blocks.length === 1 ? (g.blocks[0] as OpenSession) : undefined;
     const last = only?.tail[only.tail.length - 1];
     // The common case, events in order: one session and events all after its last (prefix events
-    // are before the cut, new ones at or after it).
+    // are before the cut, new ones at or after it), so only the new events can repeat one another.
     if (only !== undefined && (last === undefined || byTimeThenSeq(last, g.events[0] as SessionEventTuple) < 0)) {
+      checkDistinct(userId, g.events);
       const merged = appended(only, g.events);
       out.push(merged);
       touched.push(merged);

@@ -4,6 +4,7 @@
  * (commit-chunk.ts) sends and stores what this decides.
  */
 import type { KafkaMessage } from 'kafkajs';
+import type { Config } from '@/lib/config';
 import { decodeEvent, type DecodeResult } from '@/lib/events/decode';
 import type { ClickstreamEvent } from '@/lib/events/schemas';
 import type { Aggregate } from '@/worker/core/aggregate';
@@ -35,6 +36,17 @@ export interface RoutedChunk {
   sessionStats: UserDaySessionStatsChange[];
   /** What that changed in the number of sessions ending in each minute. */
   sessionEnds: SessionEndMinuteChange[];
+}
+
+/** The routing rules as the configuration sets them. */
+export function routeSettingsOf(cfg: Config): RouteSettings {
+  return {
+    maxFutureMs: cfg.MAX_FUTURE_MS,
+    windowSizeMs: cfg.WINDOW_SIZE_MS,
+    outOfOrdernessMs: cfg.OUT_OF_ORDERNESS_MS,
+    allowedLatenessMs: cfg.ALLOWED_LATENESS_MS,
+    sessionGapMs: cfg.SESSION_GAP_MS,
+  };
 }
 
 /** Where a chunk starts: the partition's watermark and its open sessions (their watermark is the same). */
