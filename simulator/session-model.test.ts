@@ -7,9 +7,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '@/lib/config';
 import type { ClickstreamEvent } from '@/lib/events/schemas';
+import { groupBy } from '@/lib/group-by';
+import { createCatalogue } from './catalogue';
 import { simulatedClock, type EventClock } from './clock';
+import { createPopulation, type Population } from './population';
 import { createEventSequence, DEFAULT_SESSION_GAP_MS, type EventSequence } from './sequence';
-import { DWELL_JITTER_MS, MAX_LAG_MS, MEAN_DWELL_SECONDS, MEAN_EVENTS_PER_SESSION, populationNote, sustainableRate, usersNeeded } from './session-model';
+import { createSessionModel, DWELL_JITTER_MS, MAX_LAG_MS, MEAN_DWELL_SECONDS, MEAN_EVENTS_PER_SESSION, populationNote, sustainableRate, usersNeeded } from './session-model';
 
 const GAP_MS: number = configSchema.shape.SESSION_GAP_MS.parse(undefined);
 const START = Date.parse('2023-09-25T14:30:00Z');
@@ -205,6 +208,41 @@ describe('the timeline', { timeout: 30_000 }, () => {
     const { out, seq } = live(9, 2000, [{ rate: 5000, seconds: 30 }, { rate: 20, seconds: 60 }]);
     expect(violation(out)).toBeNull();
     expect(seq.stats().abandonedSessions).toBeGreaterThan(0);
+  });
+});
+
+describe('a day of dwells', () => {
+  it('adds up to at most 86,400 s per user and UTC day, even for users who dwell for hours', () => {
+    // Realistic users stay far below a day. These read 5,000 times slower than anyone (dwells of
+    // hours, up to a day) and their sessions never time out (a 3-day gap), so a day's dwells
+    // would pass 86,400 s often if the model did not shorten the one that would.
+    const catalogue = createCatalogue(3);
+    const base = createPopulation(3, 20, catalogue.categories);
+    const population: Population = { ...base, user: (i) => ({ ...base.user(i), dwellFactor: 5000 }) };
+    const model = createSessionModel({ seed: 3, population, catalogue, sessionGapMs: 3 * 86_400_000 });
+    const events: ClickstreamEvent[] = [];
+    // An event every 10 s for 4 days.
+    for (let now = START; now < START + 4 * 86_400_000; now += 10_000) events.push(model.next(now));
+
+    const byUser = groupBy(events, (e) => e.userId);
+    const perDay = groupBy(events, (e) => `${e.userId} ${e.timestamp.slice(0, 10)}`);
+    let longDays = 0;
+    for (const [key, list] of perDay) {
+      const seconds = list.reduce((sum, e) => sum + e.sessionDuration, 0);
+      expect(seconds, key).toBeLessThanOrEqual(86_400);
+      if (seconds > 80_000) longDays++;
+    }
+    // The cap was reached: many user-days come close to a whole day of dwell.
+    expect(longDays).toBeGreaterThan(10);
+    // And the timeline stays consistent: each next event comes one (shortened) dwell later.
+    for (const [userId, list] of byUser) {
+      for (let i = 1; i < list.length; i++) {
+        const prev = list[i - 1] as ClickstreamEvent;
+        if (prev.sessionId !== (list[i] as ClickstreamEvent).sessionId) continue;
+        const gap = ms(list[i] as ClickstreamEvent) - ms(prev);
+        expect(gap >= prev.sessionDuration * 1000 && gap < prev.sessionDuration * 1000 + DWELL_JITTER_MS, `${userId} at ${prev.timestamp}`).toBe(true);
+      }
+    }
   });
 });
 
