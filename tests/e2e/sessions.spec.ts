@@ -344,9 +344,10 @@ test('a session page shows the session’s figures and its events in order, read
     expect(res?.status(), path).toBe(404);
     await expect(page.getByTestId('not-found')).toBeVisible();
   }
-  // A start that is not epoch milliseconds: the page says what is wrong with the address.
+  // A start that is not epoch milliseconds: a 400 whose page says what is wrong with the address.
   for (const bad of ['yesterday', '2026-12-01T10:00:00Z', '12.5']) {
-    await page.goto(`/users/${user('a')}/sessions/${encodeURIComponent(bad)}`);
+    const res = await page.goto(`/users/${user('a')}/sessions/${encodeURIComponent(bad)}`);
+    expect(res?.status(), bad).toBe(400);
     await expect(page.getByRole('heading', { name: 'Bad session address' })).toBeVisible();
     await expect(page.getByTestId('bad-session').getByRole('alert')).toContainText('start: must be');
   }

@@ -29,4 +29,26 @@ describe('earlyAnswer', () => {
     expect(earlyAnswer('GET', '/api')?.status).toBe(404);
     expect(earlyAnswer('GET', '/api?x=1')?.status).toBe(404);
   });
+  it('answers a session page with a malformed start with a 400 page naming it, and leaves the rest to Next.js', () => {
+    for (const [start, message] of [
+      ['yesterday', 'must be the session&#39;s start as epoch milliseconds'],
+      ['12.5', 'as epoch milliseconds'],
+      ['', 'as epoch milliseconds'],
+      ['9999999999999999', 'must be an instant from'],
+      ['%3Cscript%3E', '(got “&#60;script&#62;”)'],
+    ]) {
+      const a = earlyAnswer('GET', `/users/user-00001/sessions/${start}`);
+      expect(a?.status, start).toBe(400);
+      expect(a?.headers['Content-Type']).toContain('text/html');
+      expect(a?.body).toContain('Bad session address');
+      expect(a?.body).toContain(message);
+      expect(a?.body).not.toContain('<script>');
+      expect(a?.body).toContain('href="/users/user-00001"');
+    }
+    expect(earlyAnswer('GET', '/users/user-00001/sessions/1714564800000')).toBeUndefined();
+    expect(earlyAnswer('GET', '/users/user-00001/sessions/1714564800000/')).toBeUndefined();
+    // A bad user id is the user's 404, as on the user page.
+    expect(earlyAnswer('GET', '/users/%3Cx%3E/sessions/yesterday')).toBeUndefined();
+    expect(earlyAnswer('GET', '/users/user-00001/sessions/1/extra')).toBeUndefined();
+  });
 });

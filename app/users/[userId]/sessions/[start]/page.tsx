@@ -1,7 +1,7 @@
 /**
  * One session of a user (/users/<userId>/sessions/<start as epoch ms>): its figures and its events
- * in order, read back from Kafka. 404 for a user or session that does not exist; a malformed start
- * gets a message naming what is wrong (the address, not the data, is bad).
+ * in order, read back from Kafka. 404 for a user or session that does not exist. A malformed start
+ * never reaches this page: the server answers it with a 400 naming the problem (web/http/early-errors.ts).
  */
 import type { Metadata } from 'next';
 import Link from 'next/link';
@@ -11,7 +11,6 @@ import { formatDateTime } from '@/components/format';
 import { SessionEventsTable } from '@/components/SessionEventsTable';
 import { SessionFigures } from '@/components/SessionFigures';
 import { SessionStatus } from '@/components/SessionsTable';
-import { userIdParam } from '@/web/http/params';
 import { userSessionPathSchema } from '@/web/http/user-sessions-params';
 import { sessionDetail } from '@/web/live/session-detail';
 
@@ -19,40 +18,21 @@ export const dynamic = 'force-dynamic';
 
 type Params = Promise<{ userId: string; start: string }>;
 
-type Address = { ok: true; userId: string; startMs: number } | { ok: false; userId: string; problem: string };
-
-/** The path's userId (an invalid one is a 404, like the user page) and start (an invalid one is a bad request). */
-async function address(params: Params): Promise<Address> {
-  const raw = await params;
-  const user = userIdParam.safeParse(raw.userId);
-  if (!user.success) notFound();
-  const parsed = userSessionPathSchema.safeParse(raw);
-  if (parsed.success) return { ok: true, userId: parsed.data.userId, startMs: parsed.data.start };
-  const issue = parsed.error.issues[0];
-  return { ok: false, userId: user.data, problem: `start: ${issue?.message ?? 'is not valid'} (got “${raw.start.slice(0, 40)}”).` };
+/** The path's userId and start; a 404 if either is invalid (the server answers a malformed start with a 400 before this). */
+async function address(params: Params): Promise<{ userId: string; startMs: number }> {
+  const parsed = userSessionPathSchema.safeParse(await params);
+  if (!parsed.success) notFound();
+  return { userId: parsed.data.userId, startMs: parsed.data.start };
 }
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const a = await address(params);
-  return { title: a.ok ? `Session ${formatDateTime(new Date(a.startMs).toISOString())} · ${a.userId}` : 'Bad session address' };
+  return { title: `Session ${formatDateTime(new Date(a.startMs).toISOString())} · ${a.userId}` };
 }
 
 export default async function SessionPage({ params }: { params: Params }) {
   const a = await address(params);
   const userHref = `/users/${encodeURIComponent(a.userId)}`;
-  if (!a.ok) {
-    return (
-      <section className="card not-found" data-testid="bad-session">
-        <h1>Bad session address</h1>
-        <p className="alert" role="alert">
-          {a.problem}
-        </p>
-        <p>
-          A session&apos;s address ends with its start as epoch milliseconds; the sessions list on the <Link href={userHref}>user&apos;s page</Link> links to each.
-        </p>
-      </section>
-    );
-  }
   const detail = await sessionDetail(a.userId, a.startMs);
   if (!detail) notFound();
   const { session } = detail;
