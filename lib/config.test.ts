@@ -27,6 +27,13 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ WORKER_CHUNK_SIZE: '1000001' })).toThrow(/WORKER_CHUNK_SIZE="1000001": must be at most 1000000/);
   });
 
+  it('takes LIVE_PUSH_INTERVAL_MS, 250 ms by default, from 50 ms to a minute', () => {
+    expect(parseConfig({}).LIVE_PUSH_INTERVAL_MS).toBe(250);
+    expect(parseConfig({ LIVE_PUSH_INTERVAL_MS: '1000' }).LIVE_PUSH_INTERVAL_MS).toBe(1000);
+    expect(() => parseConfig({ LIVE_PUSH_INTERVAL_MS: '10' })).toThrow(/LIVE_PUSH_INTERVAL_MS="10": must be at least 50/);
+    expect(() => parseConfig({ LIVE_PUSH_INTERVAL_MS: '60001' })).toThrow(/LIVE_PUSH_INTERVAL_MS="60001": must be at most 60000/);
+  });
+
   it('treats an empty value as unset', () => {
     expect(parseConfig({ PORT: '' }).PORT).toBe(3000);
   });

@@ -105,6 +105,12 @@ export const configSchema = z.object({
   SESSION_GAP_MS: int(1000, 86_400_000).default(1_800_000),
   /** The longest one statement of the web server's may run; longer ones are cancelled and answered 503. */
   WEB_STATEMENT_TIMEOUT_MS: int(100, 600_000).default(10_000),
+  /**
+   * Live pushes (Socket.IO) of each kind of room (overview, pipeline, watched users) at most this
+   * often: commits within the interval are merged into one push, so this is the floor of commit →
+   * browser latency and bounds the web server's re-reads under a stream of commits.
+   */
+  LIVE_PUSH_INTERVAL_MS: int(50, 60_000).default(250),
   /** How long the users table of a range of several days serves one snapshot of every user's sums (web/queries/users/range-snapshots.ts). */
   USERS_RANGE_SNAPSHOT_TTL_MS: int(0, 3_600_000).default(10_000),
   /** Ranges whose snapshots the web server keeps at once; the least recently used goes. */

@@ -3,7 +3,7 @@
  * pipeline, and the rooms of the users it names (all watched users when the list was truncated).
  * A coalescer then re-queries only the stale rooms that someone is in (all stale user rooms in one
  * batch: the same few statements for one room or a thousand) and emits to them, at most
- * once per ~500 ms per kind of room (overview, pipeline, users), so a slow overview query does not
+ * once per LIVE_PUSH_INTERVAL_MS (250 ms by default) per kind of room (overview, pipeline, users), so a slow overview query does not
  * delay a user's update. A timer also refreshes the pipeline every second and the overview every 5 s
  * (rates and "last 5 minutes" move with the clock, and lag grows while the worker is down).
  */
@@ -33,7 +33,8 @@ export interface PublisherOptions {
   pipeline: SharedLoader<PipelineStatus>;
   /** The snapshots of the given users, in one batch (a fixed number of queries whatever their number). */
   users: (userIds: readonly string[]) => Promise<Map<string, UserLiveSnapshot>>;
-  intervalMs?: number;
+  /** Pushes of each kind of room at most this often (LIVE_PUSH_INTERVAL_MS). */
+  intervalMs: number;
 }
 
 export function createPublisher(o: PublisherOptions): Publisher {
@@ -46,7 +47,6 @@ export function createPublisher(o: PublisherOptions): Publisher {
   const watchedUsers = () => [...o.io.sockets.adapter.rooms.keys()].filter((r) => r.startsWith('user:')).map((r) => r.slice(5));
 
   const onError = (err: unknown) => o.log.error({ err }, 'live update failed');
-  const interval = o.intervalMs ?? 500;
   // One coalescer per kind of room, so a slow overview query never holds back a user's update.
   const overviewPush = createCoalescer(
     async () => {
@@ -54,7 +54,7 @@ export function createPublisher(o: PublisherOptions): Publisher {
       overviewStale = false;
       if (members('overview') > 0) o.io.to('overview').emit('overview:update', await o.overview.refresh());
     },
-    interval,
+    o.intervalMs,
     onError,
   );
   const pipelinePush = createCoalescer(
@@ -63,7 +63,7 @@ export function createPublisher(o: PublisherOptions): Publisher {
       pipelineStale = false;
       if (members('pipeline') > 0) o.io.to('pipeline').emit('pipeline:update', await o.pipeline.refresh());
     },
-    interval,
+    o.intervalMs,
     onError,
   );
   const usersPush = createCoalescer(
@@ -75,7 +75,7 @@ export function createPublisher(o: PublisherOptions): Publisher {
       const snapshots = await o.users(users);
       for (const [userId, snapshot] of snapshots) o.io.to(userRoom(userId)).emit('user:update', snapshot);
     },
-    interval,
+    o.intervalMs,
     onError,
   );
   const requestAll = () => {

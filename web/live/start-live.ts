@@ -69,7 +69,7 @@ export function startLive(o: LiveOptions): Live {
   let hosts: HostEntry[] | undefined;
   const hostList = () => (hosts ??= allowedHosts(cfg.HOST, boundPort(o.httpServer) ?? cfg.PORT, cfg.ALLOWED_HOSTS));
   const io = createSocketServer(o.httpServer, { log, overview, pipeline, user, allowedHosts: hostList, readTokens: cfg });
-  const publisher = createPublisher({ io, log, overview, pipeline, users: (ids) => usersLiveSnapshots(ids) });
+  const publisher = createPublisher({ io, log, overview, pipeline, users: (ids) => usersLiveSnapshots(ids), intervalMs: cfg.LIVE_PUSH_INTERVAL_MS });
 
   const listener = startCommitListener({
     databaseUrl: cfg.DATABASE_URL,
