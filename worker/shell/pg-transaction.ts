@@ -5,11 +5,6 @@
  * Prisma's interactive-transaction machinery. With small chunks (the live case) that machinery, the
  * client's query path and its promises took about a tenth of the worker's CPU (profile of 200-event
  * chunks, docs/BENCHMARKS.md).
- *
- * Each statement text is a named prepared statement: a connection parses and plans it once and then
- * only binds the chunk's arrays (every column travels as one array parameter, so the commit's texts
- * are a fixed, small set). With small chunks (the live case) parsing and planning the same long
- * upserts again on every commit was a large part of PostgreSQL's work.
  */
 import pg from 'pg';
 import { Prisma } from '@/lib/db/generated/client';
@@ -24,34 +19,17 @@ function toSql(query: TemplateStringsArray | Prisma.Sql, values: unknown[]): Pri
   return query instanceof Prisma.Sql ? query : Prisma.sql(query, ...(values as Prisma.Sql[]));
 }
 
-/** At most this many statement texts are prepared (a bound in case a caller's texts are not a fixed set); others run unnamed. */
-export const MAX_PREPARED_STATEMENTS = 100;
-const statementNames = new Map<string, string>();
-
-/** The prepared statement name of a text (the same for every connection), or undefined past the bound. */
-export function statementNameOf(text: string): string | undefined {
-  let name = statementNames.get(text);
-  if (name === undefined && statementNames.size < MAX_PREPARED_STATEMENTS) {
-    name = `commit_${statementNames.size}`;
-    statementNames.set(text, name);
-  }
-  return name;
-}
-
-function run(client: pg.PoolClient, query: TemplateStringsArray | Prisma.Sql, values: unknown[]): Promise<pg.QueryResult> {
-  const sql = toSql(query, values);
-  return client.query({ name: statementNameOf(sql.text), text: sql.text, values: sql.values });
-}
-
 /** The statements of one checked-out connection, as a SqlRunner. */
 function runnerOf(client: pg.PoolClient): SqlRunner {
   return {
     async $executeRaw(query, ...values) {
-      const r = await run(client, query, values);
+      const sql = toSql(query, values);
+      const r = await client.query(sql.text, sql.values);
       return r.rowCount ?? 0;
     },
     async $queryRaw<T>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) {
-      const r = await run(client, query, values);
+      const sql = toSql(query, values);
+      const r = await client.query(sql.text, sql.values);
       return r.rows as T;
     },
   };
