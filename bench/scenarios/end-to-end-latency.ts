@@ -431,7 +431,7 @@ export const endToEndLatencyScenario: Scenario = {
             `${p.committed.count} committed samples, max ${p.committed.max} ms${p.incomplete ? `; ${p.incomplete}` : ''}`,
         );
       }
-      notes.push('the web server coalesces pushes to at most one per kind of room every ~500 ms (web/live/publisher.ts), which bounds the Socket.IO figures from below');
+      notes.push(`the web server coalesces pushes to at most one per kind of room every ${ctx.cfg.LIVE_PUSH_INTERVAL_MS} ms (LIVE_PUSH_INTERVAL_MS, web/live/publisher.ts), which bounds the Socket.IO figures from below`);
       return { figures, notes };
     } finally {
       for (const c of overview?.clients ?? []) c.disconnect();
