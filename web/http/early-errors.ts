@@ -47,7 +47,7 @@ function badSessionAddress(pathname: string): EarlyAnswer | undefined {
   const userId = decodeURIComponent(m[1] as string);
   const start = decodeURIComponent(m[2] as string);
   if (!userIdParam.safeParse(userId).success) return undefined;
-  const parsed = userSessionPathSchema.safeParse({ userId, start });
+  const parsed = userSessionPathSchema.shape.start.safeParse(start);
   if (parsed.success) return undefined;
   const problem = `start: ${parsed.error.issues[0]?.message ?? 'is not valid'} (got “${start.slice(0, 40)}”).`;
   const userHref = `/users/${encodeURIComponent(userId)}`;
