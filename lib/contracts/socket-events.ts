@@ -2,7 +2,8 @@
  * The Socket.IO contract, shared by the server (web/live/socket-web/server.ts) and the browser
  * (components/live/socket.ts). Clients join rooms with `subscribe`; the server answers with a fresh
  * snapshot for that room at once (so a reconnect catches up) and then pushes updates after each
- * worker commit (coalesced, at most one per kind of room every LIVE_PUSH_INTERVAL_MS, 250 ms by default) and on a timer for the pipeline.
+ * worker commit (coalesced, at most one per kind of room every LIVE_PUSH_INTERVAL_MS, 250 ms by
+ * default) and on a timer for the pipeline.
  *
  * Rooms: `overview` (the overview page), `pipeline` (simulator and worker status, every header),
  * `user:<userId>` (one user's page).

@@ -2,9 +2,9 @@
  * Turns commit notices into pushes. A notice marks what it touched as stale: the overview, the
  * pipeline, and the rooms of the users it names (all watched users when the list was truncated).
  * A coalescer then re-queries only the stale rooms that someone is in (all stale user rooms in one
- * batch: the same few statements for one room or a thousand) and emits to them, at most
- * once per LIVE_PUSH_INTERVAL_MS (250 ms by default) per kind of room (overview, pipeline, users), so a slow overview query does not
- * delay a user's update. A timer also refreshes the pipeline every second and the overview every 5 s
+ * batch: the same few statements for one room or a thousand) and emits to them, at most once per
+ * LIVE_PUSH_INTERVAL_MS (250 ms by default) per kind of room (overview, pipeline, users), so a slow
+ * overview query does not delay a user's update. A timer also refreshes the pipeline every second and the overview every 5 s
  * (rates and "last 5 minutes" move with the clock, and lag grows while the worker is down).
  */
 import type { Server } from 'socket.io';
