@@ -19,6 +19,7 @@ import { createKafka } from '@/lib/kafka/client';
 import { deleteSeeded } from '@/tests/support/seed';
 import { runId, screenshotPath, testDb, topic } from './fixtures';
 import * as T from './session-truth';
+import { expectNoSidewaysScroll } from './overflow';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -359,8 +360,7 @@ test('on a phone the user page with its sessions and a session page fit without 
     await page.goto(path);
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
     await page.waitForTimeout(300);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(overflow, name).toBeLessThanOrEqual(1);
+    await expectNoSidewaysScroll(page, name);
     await page.screenshot({ path: screenshotPath(name), fullPage: true });
   }
 });
