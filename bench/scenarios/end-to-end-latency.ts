@@ -31,11 +31,11 @@ import { spawnTs, stopChild, tail } from '@/tooling/process/children';
 import { simulatedClock } from '@/simulator/clock';
 import { createEventSequence } from '@/simulator/sequence';
 import { committedCount, type BenchContext } from '@/bench/support/context';
-import { busyPercent, machineCpu } from '@/bench/support/proc';
+import { busyPercent, cpuSeconds, cpuSecondsWhere, isKafkaBroker, isPostgres, machineCpu } from '@/bench/support/proc';
 import type { Figure } from '@/bench/support/report';
 import { fig, type Scenario } from '@/bench/support/scenario';
 import { round, summarize, type LatencySummary } from '@/bench/support/stats';
-import { sharedWebServer, type WebServer } from '@/bench/support/web';
+import { sharedWebServer, WEB_APP_NAME, withApplicationName, WORKER_APP_NAME, type WebServer } from '@/bench/support/web';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -68,7 +68,69 @@ interface Phase {
   overviewSpreadP99: number | null;
   clientLoopDelayP99: number | null;
   machineBusyPercent: number | null;
+  /** Where the machine's CPU went during the phase, in % of one core. */
+  cpu: CpuSplit;
+  /** Transactions the worker committed in the phase (NOTIFYs of its group), and events per transaction. */
+  commits: number;
   incomplete: string | null;
+}
+
+interface CpuReading {
+  worker: number | null;
+  web: number | null;
+  /** CPU seconds of the PostgreSQL backends of the worker's and of the web server's connections, by pid */
+  pgWorker: Map<number, number>;
+  pgWeb: Map<number, number>;
+  /** every PostgreSQL process (those two, the bench's own and the server's background processes) */
+  postgres: number;
+  kafka: number;
+  /** this process: the producer and the 600 browsers' sockets */
+  bench: number;
+}
+
+/** CPU of each part of the system during a phase, in % of one core (null: not readable). */
+type CpuSplit = Record<keyof CpuReading, number | null>;
+
+const cpuByPid = (pids: number[]) => new Map(pids.map((pid) => [pid, cpuSeconds(pid) ?? 0]));
+
+/** CPU seconds the backends alive at the end used since the start (0 at the start for one opened meanwhile; one closed meanwhile is missed). */
+function backendSeconds(a: Map<number, number>, b: Map<number, number>): number {
+  let sum = 0;
+  for (const [pid, end] of b) sum += end - (a.get(pid) ?? 0);
+  return sum;
+}
+
+/** The backends of each application_name, as they are now. */
+async function backendsOf(client: pg.Client): Promise<{ worker: number[]; web: number[] }> {
+  const r = await client.query<{ pid: number; name: string }>('SELECT pid, application_name AS name FROM pg_stat_activity WHERE application_name = ANY($1)', [[WORKER_APP_NAME, WEB_APP_NAME]]);
+  return { worker: r.rows.filter((x) => x.name === WORKER_APP_NAME).map((x) => x.pid), web: r.rows.filter((x) => x.name === WEB_APP_NAME).map((x) => x.pid) };
+}
+
+/** Every process's CPU so far; of PostgreSQL's backends, those in `backends`. */
+function readCpu(pids: { worker: number; web: number }, backends: { worker: number[]; web: number[] }): CpuReading {
+  const self = process.cpuUsage();
+  return {
+    worker: cpuSeconds(pids.worker),
+    web: cpuSeconds(pids.web),
+    pgWorker: cpuByPid(backends.worker),
+    pgWeb: cpuByPid(backends.web),
+    postgres: cpuSecondsWhere(isPostgres),
+    kafka: cpuSecondsWhere(isKafkaBroker),
+    bench: (self.user + self.system) / 1e6,
+  };
+}
+
+function cpuSplit(a: CpuReading, b: CpuReading, seconds: number): CpuSplit {
+  const share = (x: number, y: number) => round(((y - x) / seconds) * 100, 1);
+  return {
+    worker: a.worker === null || b.worker === null ? null : share(a.worker, b.worker),
+    web: a.web === null || b.web === null ? null : share(a.web, b.web),
+    pgWorker: share(0, backendSeconds(a.pgWorker, b.pgWorker)),
+    pgWeb: share(0, backendSeconds(a.pgWeb, b.pgWeb)),
+    postgres: share(a.postgres, b.postgres),
+    kafka: share(a.kafka, b.kafka),
+    bench: share(a.bench, b.bench),
+  };
 }
 
 interface Pending {
@@ -175,6 +237,7 @@ interface PhaseOptions {
   seed: number;
   userSockets: number;
   overview: Awaited<ReturnType<typeof connectOverview>>;
+  pids: { worker: number; web: number };
 }
 
 async function runPhase(ctx: BenchContext, web: WebServer, listen: pg.Client, o: PhaseOptions): Promise<Phase> {
@@ -261,10 +324,12 @@ async function runPhase(ctx: BenchContext, web: WebServer, listen: pg.Client, o:
       querying = false;
     }
   };
+  let commits = 0;
   const onNotification = (n: pg.Notification) => {
     if (n.channel !== COMMIT_CHANNEL || !n.payload) return;
     const parsed = commitNoticeSchema.safeParse(JSON.parse(n.payload));
     if (!parsed.success || parsed.data.groupId !== web.groupId || parsed.data.topic !== web.topic) return;
+    commits += 1;
     readOffsets().catch((err: unknown) => ctx.log(`reading offsets failed: ${String(err)}`));
   };
   listen.on('notification', onNotification);
@@ -272,6 +337,8 @@ async function runPhase(ctx: BenchContext, web: WebServer, listen: pg.Client, o:
   const producer = ctx.kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   const cpu0 = machineCpu();
+  const split0 = readCpu(o.pids, await backendsOf(listen));
+  const wall0 = performance.now();
   const loop = monitorEventLoopDelay({ resolution: 10 });
   let sent = 0;
   let sendError: unknown;
@@ -323,6 +390,7 @@ async function runPhase(ctx: BenchContext, web: WebServer, listen: pg.Client, o:
     // Let every overview socket receive the last broadcast.
     await sleep(500);
     loop.disable();
+    const split = cpuSplit(split0, readCpu(o.pids, await backendsOf(listen)), (performance.now() - wall0) / 1000);
 
     // Each overview broadcast delivers the events ranked up to its count, at its last arrival.
     const overviewLatencies: number[] = [];
@@ -361,6 +429,8 @@ async function runPhase(ctx: BenchContext, web: WebServer, listen: pg.Client, o:
       overviewSpreadP99: summarize(spreads).p99,
       clientLoopDelayP99: round(loop.percentile(99) / 1e6, 1),
       machineBusyPercent: busyPercent(cpu0, machineCpu()),
+      cpu: split,
+      commits,
       incomplete: problems.length > 0 ? `${problems.join(', ')} after 60 s` : null,
     };
   } finally {
@@ -376,7 +446,7 @@ export const endToEndLatencyScenario: Scenario = {
   title: '4 end-to-end latency',
   async run(ctx) {
     const web = await sharedWebServer(ctx);
-    const worker = ctx.own(spawnTs('worker-live', 'worker/main.ts', web.env, ctx.logDir));
+    const worker = ctx.own(spawnTs('worker-live', 'worker/main.ts', { ...web.env, DATABASE_URL: withApplicationName(web.env.DATABASE_URL, WORKER_APP_NAME) }, ctx.logDir));
     const listen = new pg.Client({ connectionString: ctx.cfg.DATABASE_URL });
     await listen.connect();
     await listen.query(`LISTEN ${COMMIT_CHANNEL}`);
@@ -403,7 +473,7 @@ export const endToEndLatencyScenario: Scenario = {
       const phases: Phase[] = [];
       for (const [i, rate] of [2_000, 10_000].entries()) {
         ctx.log(`  ${rate.toLocaleString('en-US')} events/s for ${seconds} s (${overviewSockets} overview sockets, ${userSockets} user-page sockets) ...`);
-        phases.push(await runPhase(ctx, web, listen, { rate, seconds, seed: 100 + i, userSockets, overview }));
+        phases.push(await runPhase(ctx, web, listen, { rate, seconds, seed: 100 + i, userSockets, overview, pids: { worker: worker.process.pid ?? 0, web: web.child.process.pid ?? 0 } }));
       }
       const figures: Figure[] = [
         fig('overviewSockets', 'sockets watching the overview (+ pipeline)', overviewSockets),
@@ -425,6 +495,9 @@ export const endToEndLatencyScenario: Scenario = {
         figures.push(fig(`commitToOverviewP99_${p.rate}`, `@${r}/s: committed → overview p99`, p.commitToOverview.p99, 'ms'));
         figures.push(fig(`clientLoopDelayP99_${p.rate}`, `@${r}/s: bench (client) event-loop delay p99`, p.clientLoopDelayP99, 'ms'));
         figures.push(fig(`busy${p.rate}`, `@${r}/s: machine CPU busy (all cores)`, p.machineBusyPercent, '%'));
+        const c = p.cpu;
+        figures.push(fig(`cpuSplit${p.rate}`, `@${r}/s: CPU, % of a core: worker / web server / PostgreSQL (worker's backends, web's, all) / Kafka / bench (producer + sockets)`, `${c.worker ?? '?'} / ${c.web ?? '?'} / ${c.pgWorker} + ${c.pgWeb} of ${c.postgres} / ${c.kafka} / ${c.bench}`, '%'));
+        figures.push(fig(`eventsPerCommit${p.rate}`, `@${r}/s: worker transactions, events per transaction`, `${p.commits} / ${p.commits > 0 ? round(p.produced / p.commits, 1) : '?'}`, ''));
         notes.push(
           `@${r}/s: user pages ${p.socket.count} samples (${p.commitToPush.count} with a commit time seen first; the ${userSockets} most active users of ${USERS}), max ${p.socket.max} ms; ` +
             `overview ${p.overview.count} samples (${p.commitToOverview.count} with a commit time seen first) from ${p.overviewUpdates} broadcasts, max ${p.overview.max} ms, first → last of ${overviewSockets} sockets p99 ${p.overviewSpreadP99} ms; ` +

@@ -120,3 +120,27 @@ export function schedSeconds(pid: number | 'self'): { onCpu: number; waiting: nu
     return null;
   }
 }
+
+/**
+ * CPU seconds used so far by every process on the machine that `matches` (its command name and
+ * NUL-separated command line), summed; processes that end between the readings are missed.
+ */
+export function cpuSecondsWhere(matches: (comm: string, cmdline: string) => boolean): number {
+  let total = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const comm = fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+      if (!matches(comm, fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8'))) continue;
+      total += cpuSeconds(Number(entry)) ?? 0;
+    } catch {
+      // the process ended while being read
+    }
+  }
+  return total;
+}
+
+/** PostgreSQL's processes (backends and the server's own), by command name. */
+export const isPostgres = (comm: string): boolean => comm === 'postgres';
+/** A Kafka broker's JVM, by its main class. */
+export const isKafkaBroker = (comm: string, cmdline: string): boolean => comm === 'java' && cmdline.includes('\0kafka.Kafka\0');

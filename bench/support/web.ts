@@ -48,6 +48,17 @@ async function waitForHealth(url: string, child: Child, timeoutMs: number): Prom
   throw new Error(`the web server did not become healthy in ${timeoutMs / 1000} s (${last}):\n${tail(child.logFile, 15)}`);
 }
 
+/** The database URL with an application_name, so the bench can tell whose backends are whose (pg_stat_activity). */
+export function withApplicationName(databaseUrl: string | undefined, name: string): string {
+  const url = new URL(databaseUrl ?? '');
+  url.searchParams.set('application_name', name);
+  return url.toString();
+}
+
+/** The application_name of the web server's and the live worker's connections. */
+export const WEB_APP_NAME = 'bench-web';
+export const WORKER_APP_NAME = 'bench-worker';
+
 /** The run's one web server, started on first use. */
 export function sharedWebServer(ctx: BenchContext): Promise<WebServer> {
   return ctx.once('web', async () => {
@@ -64,6 +75,7 @@ export function sharedWebServer(ctx: BenchContext): Promise<WebServer> {
       WORKER_GROUP_ID: groupId,
       SIMULATOR_AUTOSTART: 'false',
     });
+    env.DATABASE_URL = withApplicationName(env.DATABASE_URL, WEB_APP_NAME);
     delete env.ADMIN_TOKEN;
     const child = ctx.own(spawnTs('web', 'web/server.ts', env, ctx.logDir));
     const url = `http://127.0.0.1:${port}`;
