@@ -1,5 +1,5 @@
 /**
- * The users table of a range of several days is served from a snapshot of every user's sums
+ * The users table of a range of several days (and of a day) is served from a snapshot of every user's sums
  * (web/queries/users/range-snapshots.ts), against the real database: one read shared by concurrent
  * requests, the same snapshot until its TTL, the previous one while a newer one is read, a wait
  * for a new one past the grace period, the least recently used range dropped, and `asOf` in the
@@ -83,15 +83,17 @@ describe('the users table of a range, from a snapshot', () => {
     expect(await rangeSnapshot(ranges[1] as (typeof ranges)[number])).not.toBe(second); // dropped, read again
   });
 
-  it('GET /api/users over a range says when its figures were read; a single day says they are live', async () => {
+  it('GET /api/users over a range, and over a single day, says when its figures were read', async () => {
     clearRangeSnapshots();
     const range = await (await usersGET(new Request(`http://127.0.0.1/api/users?from=${RANGE.from}&to=${RANGE.to}&q=${prefix}&sort=events&order=desc`))).json() as UsersTable;
     const s = await rangeSnapshot(RANGE);
     expect(range.asOf).toBe(new Date(s.readAtMs).toISOString());
     expect(range.total).toBe(USERS.length);
     expect(range.rows.map((r) => [r.userId, r.eventCount])).toEqual([...mine(s)].sort(([, x], [, y]) => y - x));
-    const day = await (await usersGET(new Request(`http://127.0.0.1/api/users?day=${DAYS[0]}&q=${prefix}`))).json() as UsersTable;
-    expect(day.asOf).toBeNull();
+    const day = await (await usersGET(new Request(`http://127.0.0.1/api/users?day=${DAYS[0]}&q=${prefix}&sort=events&order=asc`))).json() as UsersTable;
+    const d = await rangeSnapshot({ from: DAYS[0] as string, to: DAYS[0] as string });
+    expect(day.asOf).toBe(new Date(d.readAtMs).toISOString());
     expect(day.total).toBe(USERS.length);
+    expect(day.rows.map((r) => [r.userId, r.eventCount])).toEqual(USERS.map((id, u) => [id, events(u, 0)]));
   });
 });

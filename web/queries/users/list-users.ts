@@ -5,15 +5,13 @@
  *
  * Every figure comes from user_daily, session figures included (the worker keeps them with
  * user_session): a user with events but no session starting in the period has 0 sessions and no
- * bounce rate or CTR. Three reads:
- *   - a single day, any sort but the most common event: its rows in index order, live
- *     (list-users-by-day-index);
- *   - a range of several days, the same sorts: a page of the range's snapshot of every user's sums,
- *     at most USERS_RANGE_SNAPSHOT_TTL_MS (+ one read) old (range-snapshots, snapshot-page);
+ * bounce rate or CTR. Two reads:
+ *   - any sort but the most common event, for a day or a range: a page of the period's snapshot of
+ *     every user's figures, at most USERS_RANGE_SNAPSHOT_TTL_MS (+ one read) old (range-snapshots,
+ *     snapshot-page);
  *   - the most common event, any period: its own query, live (list-users-by-common-event).
  */
 import { listUsersByCommonEvent } from './list-users-by-common-event';
-import { listUsersByDayIndex, readsByDayIndex } from './list-users-by-day-index';
 import { orderOf, rangeSnapshot } from './range-snapshots';
 import { snapshotPage, type SnapshotSort } from './snapshot-page';
 import type { KeysetPage } from './users-keyset';
@@ -28,11 +26,11 @@ export interface UsersPage {
   prevCursor: string | null;
   /** Each row's most common events when the query worked them out anyway (the mostCommonEvent sort). */
   mostCommonEvents: Map<string, string[]> | null;
-  /** When a range snapshot's figures were read (epoch ms); null when read live from the rows. */
+  /** When the snapshot's figures were read (epoch ms); null when read live from the rows. */
   asOfMs: number | null;
 }
 
-/** A range of several days, any sort but the most common event: a page of its snapshot. */
+/** Any sort but the most common event: a page of the period's snapshot. */
 async function listUsersFromSnapshot(input: ListUsersInput & { sort: SnapshotSort }) {
   const s = await rangeSnapshot(input.range);
   const page = snapshotPage(s.rows, orderOf(s, input.sort), input, (r) => r.userId.startsWith(input.q));
@@ -41,7 +39,6 @@ async function listUsersFromSnapshot(input: ListUsersInput & { sort: SnapshotSor
 
 async function listOnce(input: ListUsersInput): Promise<KeysetPage<UserRow> & Pick<UsersPage, 'mostCommonEvents' | 'asOfMs'>> {
   if (input.sort === 'mostCommonEvent') return { ...(await listUsersByCommonEvent(input)), asOfMs: null };
-  if (readsByDayIndex(input)) return { ...(await listUsersByDayIndex(input)), asOfMs: null };
   return listUsersFromSnapshot({ ...input, sort: input.sort });
 }
 

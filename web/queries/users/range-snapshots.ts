@@ -1,21 +1,26 @@
 /**
- * The users table of a range of several days, read from a snapshot: every user's sums over the
- * range, computed by one statement, kept in memory for USERS_RANGE_SNAPSHOT_TTL_MS and shared by
- * every page, sort, filter, count and CSV export of that range (issue 13). Summing 100,000 users'
- * rows of 7 days takes PostgreSQL about a second; doing it for every page and every sort, as the
- * SQL read did, took 16 s a page under 10 concurrent clients. A single day is read live from its
- * rows by index instead (./list-users-by-day-index.ts).
+ * The users table of a period (a day, or a range of several days), read from a snapshot: every
+ * user's figures over the period, read by one statement, kept in memory for
+ * USERS_RANGE_SNAPSHOT_TTL_MS and shared by every page, sort, filter, count and CSV export of that
+ * period (issue 13).
+ * - A range: summing 100,000 users' rows of 7 days takes PostgreSQL about a second; doing it for
+ *   every page and every sort, as the SQL read did, took 16 s a page under 10 concurrent clients.
+ * - A day: its rows could be read a page at a time in the order of an index per sort, but every
+ *   such index is on a column the worker changes with each of the user's events, so each index
+ *   made every update of a user's day cost more: with eight of them the live commit's user_daily
+ *   statement took 161 ms instead of 43 (docs/BENCHMARKS.md, session 11). A day's rows are read
+ *   in the order of the one index kept (day, time on site), without summing.
  *
- * Freshness: a snapshot older than the TTL is rebuilt on the next request for its range; until
- * the new one is ready (about a second at 100,000 users), requests get the previous one, so the
- * figures of a range are at most TTL + one build old. Each answer says when its snapshot was read
- * (`asOf`). Concurrent requests for a range share one build. At most USERS_RANGE_SNAPSHOTS ranges
- * are kept (the least recently used goes); each holds about 200 bytes per user, and 4 more per
- * user for each sort asked for.
+ * Freshness: a snapshot older than the TTL is rebuilt on the next request for its period; until
+ * the new one is ready (about a second at 100,000 users and 7 days), requests get the previous
+ * one, so the figures of a period are at most TTL + one build old. Each answer says when its
+ * snapshot was read (`asOf`). Concurrent requests for a period share one build. At most
+ * USERS_RANGE_SNAPSHOTS periods are kept (the least recently used goes); each holds about 200
+ * bytes per user, and 4 more per user for each sort asked for.
  */
 import { config } from '@/lib/config';
 import type { DayRange } from '@/lib/days';
-import { prisma } from '@/web/queries/db';
+import { Prisma, prisma } from '@/web/queries/db';
 import { ascendingOrder, type SnapshotSort } from './snapshot-page';
 import { toUserRow, userDailyColumns, type RawUserRow, type UserRow } from './users-rows';
 
@@ -40,12 +45,18 @@ const STALE_GRACE_MS = 60_000;
 
 const keyOf = (r: DayRange) => `${r.from}..${r.to}`;
 
-async function build(range: DayRange): Promise<RangeSnapshot> {
-  const readAtMs = Date.now();
-  const raw = await prisma().$queryRaw<Omit<RawUserRow, 'sort_key'>[]>`
+/** The statement a snapshot is read by: a day's rows as they are, a range's summed per user. */
+export function snapshotSql(range: DayRange): Prisma.Sql {
+  if (range.from === range.to) return Prisma.sql`SELECT user_id, ${userDailyColumns(false)} FROM user_daily WHERE day = ${range.from}::date`;
+  return Prisma.sql`
     SELECT user_id, ${userDailyColumns(true)}
     FROM user_daily WHERE day BETWEEN ${range.from}::date AND ${range.to}::date
     GROUP BY user_id`;
+}
+
+async function build(range: DayRange): Promise<RangeSnapshot> {
+  const readAtMs = Date.now();
+  const raw = await prisma().$queryRaw<Omit<RawUserRow, 'sort_key'>[]>(snapshotSql(range));
   return { range, readAtMs, rows: raw.map(toUserRow), orders: new Map() };
 }
 
@@ -67,7 +78,7 @@ function startBuild(range: DayRange, entry: Entry): Promise<RangeSnapshot> {
   return building;
 }
 
-/** The range's snapshot: fresh, or the previous one while a newer one is being read. */
+/** The period's snapshot: fresh, or the previous one while a newer one is being read. */
 export async function rangeSnapshot(range: DayRange, nowMs = Date.now()): Promise<RangeSnapshot> {
   const { USERS_RANGE_SNAPSHOT_TTL_MS: ttl, USERS_RANGE_SNAPSHOTS: max } = config();
   const key = keyOf(range);

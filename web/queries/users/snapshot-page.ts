@@ -1,12 +1,13 @@
 /**
- * One page of the users table read from a range snapshot's rows (./range-snapshots.ts) instead of
- * from SQL: the same keyset semantics as the SQL reads (./users-keyset.ts: a total order by
- * (sort key, userId), cursors both ways), over rows held in memory with their ascending order by
- * each sort as an array of indexes. Pure.
+ * One page of the users table read from a period's snapshot (./range-snapshots.ts) instead of
+ * from SQL: the same keyset semantics as the SQL read of the most common event (./users-keyset.ts:
+ * a total order by (sort key, userId), cursors both ways), over rows held in memory with their
+ * ascending order by each sort as an array of indexes. Pure.
  *
  * The order here is JavaScript's: numbers as numbers, text by UTF-16 code units (as PostgreSQL's
- * "C" collation). A cursor made by a snapshot page is only ever read back by a snapshot page of
- * the same range, so it never meets a SQL read's order.
+ * "C" collation). A cursor made by a snapshot page is only ever read back by a snapshot page (the
+ * cursor names its sort, and the most common event is never a snapshot's), so it never meets a
+ * SQL read's order.
  */
 import { keysetPage, type KeysetInput, type KeysetPage } from './users-keyset';
 import type { UserSort } from './users-cursor';
@@ -15,7 +16,7 @@ import type { UserRow } from './users-rows';
 /** The sorts a snapshot serves: all but the most common event (its own query). */
 export type SnapshotSort = Exclude<UserSort, 'mostCommonEvent'>;
 
-/** Ratios without a denominator (null) sort below every real value, as in the SQL keys (users-sort-keys.ts). */
+/** Ratios without a denominator (null) sort below every real value. */
 const orMinusOne = (x: number | null) => x ?? -1;
 
 /** Each sort's key of a row. */
