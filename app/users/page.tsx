@@ -127,7 +127,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         )}
         {table.asOf ? (
           <p className="muted table-note" data-testid="users-as-of">
-            Figures as of {formatDateTime(table.asOf)} UTC: the table of a period is read once and read again every{' '}
+            Figures as of {formatDateTime(table.asOf)} UTC: sorted this way, the table of a period is read once and read again every{' '}
             {Math.round(config().USERS_RANGE_SNAPSHOT_TTL_MS / 1000)} s.
           </p>
         ) : null}

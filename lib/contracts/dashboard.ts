@@ -203,9 +203,9 @@ export interface UsersTable {
   /** Reads the page before this one; null on the first page. */
   prevCursor: string | null;
   /**
-   * When the figures were read (ISO) if they come from the period's snapshot (a day or several,
-   * any sort but the most common event: at most USERS_RANGE_SNAPSHOT_TTL_MS and one read old); null
-   * when read live from the rows.
+   * When the figures were read (ISO) if they come from the period's snapshot (a range, or a day
+   * sorted by anything but time on site, userId and the most common event: at most
+   * USERS_RANGE_SNAPSHOT_TTL_MS and one read old); null when read live from the rows.
    */
   asOf: string | null;
 }

@@ -1,9 +1,9 @@
 /**
- * The users table of a range of several days (and of a day) is served from a snapshot of every user's sums
- * (web/queries/users/range-snapshots.ts), against the real database: one read shared by concurrent
- * requests, the same snapshot until its TTL, the previous one while a newer one is read, a wait
- * for a new one past the grace period, the least recently used range dropped, and `asOf` in the
- * answer. Expected figures are the values this test inserts, summed here. Old days and this run's
+ * The users table of a range of several days (and of a day, by most sorts) is served from a
+ * snapshot of every user's sums (web/queries/users/range-snapshots.ts), against the real database:
+ * one read shared by concurrent requests, the same snapshot until its TTL, the previous one while
+ * a newer one is read, a wait for a new one past the grace period, the least recently used range
+ * dropped, and `asOf` in the answer. Expected figures are the values this test inserts, summed here. Old days and this run's
  * user ids keep the shared test database's other rows out of the figures checked.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,7 +83,7 @@ describe('the users table of a range, from a snapshot', () => {
     expect(await rangeSnapshot(ranges[1] as (typeof ranges)[number])).not.toBe(second); // dropped, read again
   });
 
-  it('GET /api/users over a range, and over a single day, says when its figures were read', async () => {
+  it('GET /api/users over a range, and over a day by events, says when its figures were read; a day by time on site is live', async () => {
     clearRangeSnapshots();
     const range = await (await usersGET(new Request(`http://127.0.0.1/api/users?from=${RANGE.from}&to=${RANGE.to}&q=${prefix}&sort=events&order=desc`))).json() as UsersTable;
     const s = await rangeSnapshot(RANGE);
@@ -95,5 +95,8 @@ describe('the users table of a range, from a snapshot', () => {
     expect(day.asOf).toBe(new Date(d.readAtMs).toISOString());
     expect(day.total).toBe(USERS.length);
     expect(day.rows.map((r) => [r.userId, r.eventCount])).toEqual(USERS.map((id, u) => [id, events(u, 0)]));
+    const live = await (await usersGET(new Request(`http://127.0.0.1/api/users?day=${DAYS[0]}&q=${prefix}`))).json() as UsersTable;
+    expect(live.asOf).toBeNull();
+    expect(live.total).toBe(USERS.length);
   });
 });

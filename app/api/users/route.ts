@@ -28,7 +28,7 @@ export const GET = withErrors('users', async (request: Request) => {
   if (format === 'csv') {
     const all = await allUsersRows({ range, sort, order, q }, MAX_CSV_ROWS);
     if (!all.complete) {
-      const total = await countUsers(range, q);
+      const total = await countUsers({ range, sort, q });
       return badRequest('format', `a CSV export holds at most ${MAX_CSV_ROWS.toLocaleString('en-US')} rows and ${total.toLocaleString('en-US')} users match; narrow the range (day, or from and to) or filter by a userId prefix (q)`);
     }
     const cells = all.rows.map((r) => [

@@ -5,13 +5,16 @@
  *
  * Every figure comes from user_daily, session figures included (the worker keeps them with
  * user_session): a user with events but no session starting in the period has 0 sessions and no
- * bounce rate or CTR. Two reads:
- *   - any sort but the most common event, for a day or a range: a page of the period's snapshot of
- *     every user's figures, at most USERS_RANGE_SNAPSHOT_TTL_MS (+ one read) old (range-snapshots,
- *     snapshot-page);
+ * bounce rate or CTR. Three reads:
+ *   - a single day by time on site (the default) or by userId: its rows in index order, live
+ *     (list-users-by-day-index);
+ *   - the other sorts but the most common event, for a day or a range: a page of the period's
+ *     snapshot of every user's figures, at most USERS_RANGE_SNAPSHOT_TTL_MS (+ one read) old
+ *     (range-snapshots, snapshot-page);
  *   - the most common event, any period: its own query, live (list-users-by-common-event).
  */
 import { listUsersByCommonEvent } from './list-users-by-common-event';
+import { listUsersByDayIndex, readsByDayIndex } from './list-users-by-day-index';
 import { orderOf, rangeSnapshot } from './range-snapshots';
 import { snapshotPage, type SnapshotSort } from './snapshot-page';
 import type { KeysetPage } from './users-keyset';
@@ -30,7 +33,7 @@ export interface UsersPage {
   asOfMs: number | null;
 }
 
-/** Any sort but the most common event: a page of the period's snapshot. */
+/** The sorts the snapshot serves: a page of the period's snapshot. */
 async function listUsersFromSnapshot(input: ListUsersInput & { sort: SnapshotSort }) {
   const s = await rangeSnapshot(input.range);
   const page = snapshotPage(s.rows, orderOf(s, input.sort), input, (r) => r.userId.startsWith(input.q));
@@ -39,6 +42,7 @@ async function listUsersFromSnapshot(input: ListUsersInput & { sort: SnapshotSor
 
 async function listOnce(input: ListUsersInput): Promise<KeysetPage<UserRow> & Pick<UsersPage, 'mostCommonEvents' | 'asOfMs'>> {
   if (input.sort === 'mostCommonEvent') return { ...(await listUsersByCommonEvent(input)), asOfMs: null };
+  if (readsByDayIndex(input)) return { ...(await listUsersByDayIndex(input)), asOfMs: null };
   return listUsersFromSnapshot({ ...input, sort: input.sort });
 }
 

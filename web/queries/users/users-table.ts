@@ -7,7 +7,7 @@ import { mostCommonEvents } from './most-common-events';
 export type { UsersTable, UsersTableRow } from '@/lib/contracts/dashboard';
 
 export async function usersTable(input: ListUsersInput, withTotal = true): Promise<UsersTable> {
-  const [page, total] = await Promise.all([listUsers(input), withTotal ? countUsers(input.range, input.q) : Promise.resolve(-1)]);
+  const [page, total] = await Promise.all([listUsers(input), withTotal ? countUsers(input) : Promise.resolve(-1)]);
   const common = page.mostCommonEvents ?? (await mostCommonEvents(page.rows.map((r) => r.userId), input.range));
   return {
     from: input.range.from,
